@@ -1,0 +1,26 @@
+# The two commands of the README. Everything else is a step they run.
+.PHONY: run test setup train knowledge shell lint nlu-eval bench
+
+run: setup
+	.venv/bin/python -m bot run
+
+test:
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+train: setup
+	.venv/bin/python -m bot train
+
+knowledge: setup
+	.venv/bin/python -m knowledge load
+
+shell: setup
+	.venv/bin/python -m bot shell
+
+lint: setup
+	.venv/bin/ruff check bot actions knowledge eligibility tests bench
+
+nlu-eval: setup
+	.venv/bin/python bench/nlu_eval.py --cross-validation

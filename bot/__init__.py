@@ -1,0 +1,1 @@
+"""Assistant exercice coordonné: the project package (settings, channels, review, web, commands)."""

@@ -1,0 +1,151 @@
+"""What a run needs before it starts: the environment, the channels, a trained model, the data.
+
+Shared by `python -m bot run`, the test fixtures and the benchmarks, so all of them start the
+assistant the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.settings import ROOT, VAR_DIR, Settings
+
+MODELS_DIR = ROOT / "models"
+MODEL_PREFIX = "coordo-"
+# Everything a trained model depends on: change one and the model is retrained.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "requirements/lock.txt")
+PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
+
+
+class SetupError(RuntimeError):
+    """The assistant cannot start; the message says why and what to do."""
+
+
+def python_executable() -> str:
+    return sys.executable
+
+
+def runtime_env(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for Rasa, the action server and the web process.
+
+    endpoints.yml reads every value from here, so the embedded defaults (SQLite, in-memory
+    lock store) need no file edits and a deployment changes only variables.
+    """
+    env = dict(os.environ if base is None else base)
+    lock = urlsplit(settings.lock_store_url) if settings.lock_store_url else None
+    if lock is not None and lock.scheme not in ("redis", "rediss"):
+        raise SetupError(f"LOCK_STORE_URL doit commencer par redis:// (reçu {settings.lock_store_url!r})")
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+            "RASA_PORT": str(settings.rasa_port),
+            "ACTION_PORT": str(settings.action_port),
+            "WEB_PORT": str(settings.web_port),
+            "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
+            "TRACKER_STORE_URL": settings.tracker_store_url,
+            "KNOWLEDGE_DB_URL": settings.knowledge_db_url,
+            "DB_POOL_SIZE": str(settings.db_pool_size),
+            "DB_MAX_OVERFLOW": str(settings.db_max_overflow),
+            "CORS_ORIGINS": ",".join(settings.cors_origins),
+            "RASA_PUBLIC_URL": settings.rasa_public_url,
+            "LOCK_STORE_TYPE": "redis" if lock else "in_memory",
+            "LOCK_STORE_HOST": (lock.hostname or "127.0.0.1") if lock else "",
+            "LOCK_STORE_PORT": str(lock.port or 6379) if lock else "",
+            "LOCK_STORE_DB": (lock.path.strip("/") or "0") if lock else "",
+        }
+    )
+    return env
+
+
+def effective_credentials(source: Path, env: dict[str, str]) -> tuple[dict, list[str]]:
+    """Channels from credentials.yml whose variables are all set, and the names of the others.
+
+    Messenger and Teams must not start without their secrets; leaving them out (and saying
+    so) keeps the web chat and REST channels usable on a machine that has none.
+    """
+    raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    kept: dict = {}
+    skipped: list[str] = []
+    for channel, block in raw.items():
+        text = yaml.safe_dump(block) if block is not None else ""
+        missing = [name for name in PLACEHOLDER.findall(text) if not env.get(name)]
+        if missing:
+            skipped.append(f"{channel} (variables absentes : {', '.join(sorted(set(missing)))})")
+            continue
+        kept[channel] = block
+    return kept, skipped
+
+
+def write_credentials(env: dict[str, str], target: Path | None = None) -> tuple[Path, list[str]]:
+    """Write the credentials Rasa will read (placeholders left for Rasa to substitute)."""
+    kept, skipped = effective_credentials(ROOT / "credentials.yml", env)
+    target = target or VAR_DIR / "credentials.runtime.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(kept, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target, skipped
+
+
+def training_fingerprint(root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(root: Path = ROOT) -> Path:
+    return root / "models" / f"{MODEL_PREFIX}{training_fingerprint(root)}.tar.gz"
+
+
+def ensure_model(env: dict[str, str], *, root: Path = ROOT, quiet: bool = False) -> Path:
+    """Train only when config, domain, data or the locked packages changed."""
+    target = model_path(root)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not quiet:
+        print(f"Entraînement du modèle ({target.name})…", flush=True)
+    command = [
+        str(Path(python_executable()).with_name("rasa")),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
+    ]
+    result = subprocess.run(command, cwd=root, env=env, check=False)
+    if result.returncode != 0 or not target.exists():
+        raise SetupError("L'entraînement du modèle a échoué (voir les messages ci-dessus).")
+    for old in target.parent.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target
+
+
+def ensure_knowledge(settings: Settings) -> bool:
+    """Load the knowledge base when it is empty or older than its data files."""
+    from knowledge.loader import ensure_loaded
+
+    if settings.knowledge_db_url.startswith("sqlite:///"):
+        Path(settings.knowledge_db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return ensure_loaded(settings.knowledge_db_url)

@@ -1,0 +1,80 @@
+"""Runtime configuration, read from environment variables only.
+
+Every process (Rasa server, action server, portal and review app, commands) builds its
+settings with :func:`Settings.from_env`; nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} doit être un nombre entier, reçu {raw!r}") from exc
+
+
+def _list(env: dict[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the deployment, with the embedded defaults of a single machine."""
+
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8080
+    host: str = "127.0.0.1"
+    # SQLite files under var/ by default; any SQLAlchemy URL (postgresql://…) at scale.
+    tracker_store_url: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    knowledge_db_url: str = f"sqlite:///{VAR_DIR / 'knowledge.db'}"
+    # Empty means Rasa's in-memory lock store; redis://host:port/db at scale.
+    lock_store_url: str = ""
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
+    cors_origins: list[str] = field(
+        default_factory=lambda: ["http://127.0.0.1:8080", "http://localhost:8080"]
+    )
+    review_secret_key: str = ""
+    retention_days: int = 365
+    rasa_public_url: str = "http://127.0.0.1:5005"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        rasa_port = _int(env, "RASA_PORT", cls.rasa_port)
+        action_port = _int(env, "ACTION_PORT", cls.action_port)
+        web_port = _int(env, "WEB_PORT", cls.web_port)
+        host = env.get("BIND_HOST", cls.host)
+        default_origins = [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
+        return cls(
+            rasa_port=rasa_port,
+            action_port=action_port,
+            web_port=web_port,
+            host=host,
+            tracker_store_url=env.get("TRACKER_STORE_URL") or cls.tracker_store_url,
+            knowledge_db_url=env.get("KNOWLEDGE_DB_URL") or cls.knowledge_db_url,
+            lock_store_url=env.get("LOCK_STORE_URL", ""),
+            db_pool_size=_int(env, "DB_POOL_SIZE", cls.db_pool_size),
+            db_max_overflow=_int(env, "DB_MAX_OVERFLOW", cls.db_max_overflow),
+            action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{action_port}/webhook",
+            cors_origins=_list(env, "CORS_ORIGINS", default_origins),
+            review_secret_key=env.get("REVIEW_SECRET_KEY", ""),
+            retention_days=_int(env, "RETENTION_DAYS", cls.retention_days),
+            rasa_public_url=env.get("RASA_PUBLIC_URL") or f"http://127.0.0.1:{rasa_port}",
+        )

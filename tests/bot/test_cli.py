@@ -1,0 +1,89 @@
+"""The README's run command: it answers "bonjour" in French, and Ctrl-C leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ROOT
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.rasa
+
+
+def processes_with_marker(marker: str) -> list[int]:
+    """PIDs whose environment carries the marker (children inherit it, whatever their name)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, model_path: Path) -> None:
+    marker = f"COORDO_RUN_TEST={uuid.uuid4().hex}"
+    rasa_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        marker.split("=")[0]: marker.split("=")[1],
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(free_port()),
+        "WEB_PORT": str(web_port),
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "KNOWLEDGE_DB_URL": f"sqlite:///{tmp_path / 'knowledge.db'}",
+        "REVIEW_SECRET_KEY": "k" * 40,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 300
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if "Assistant prêt" in line:
+                break
+        assert any("Assistant prêt" in line for line in output), "".join(output)
+        assert any(f"http://127.0.0.1:{web_port}/" in line for line in output)
+
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            data=json.dumps({"sender": "x", "message": "bonjour"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            replies = json.loads(response.read())
+        assert replies and replies[0]["text"].startswith("Bonjour"), replies
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert process.returncode == 0
+    time.sleep(0.5)
+    assert processes_with_marker(marker) == []
