@@ -1,0 +1,90 @@
+"""Command line: `python -m knowledge load [--url URL]` and `python -m knowledge check`.
+
+`load` validates the data files and replaces the knowledge base (default URL: KNOWLEDGE_DB_URL
+through bot.settings); `check` only validates, and also checks every quote against the source
+documents when they are available. Both exit with status 1 on bad data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from knowledge.db import make_engine
+from knowledge.loader import DEFAULT_DATA_DIR, KnowledgeDataError, load, read_data
+
+
+def _default_seeds_dir() -> Path:
+    from bot.settings import ROOT
+
+    return ROOT.parent / "shared" / "seeds"
+
+
+def _load(args: argparse.Namespace) -> int:
+    url = args.url
+    if url is None:
+        from bot.settings import Settings
+
+        url = Settings.from_env().knowledge_db_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = make_engine(url)
+    except ArgumentError as exc:
+        print(f"URL de base de données invalide ({url}) : {exc}", file=sys.stderr)
+        return 1
+    try:
+        report = load(engine, args.data_dir)
+    except KnowledgeDataError as exc:
+        print(f"Chargement refusé, la base n'a pas été modifiée.\n{exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"Erreur de base de données, la base n'a pas été modifiée : {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(report)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    seeds = args.seeds if args.seeds is not None else _default_seeds_dir()
+    if not seeds.is_dir():
+        print(f"Documents sources introuvables ({seeds}) : citations non vérifiées.")
+        seeds = None
+    try:
+        dataset = read_data(args.data_dir, seeds_dir=seeds)
+    except KnowledgeDataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("Données valides" + (" ; chaque citation a été retrouvée dans son document." if seeds else "."))
+    for name, count in dataset.counts().items():
+        print(f"  {name} : {count}")
+    print("Lignes par document source :")
+    for file, count in dataset.per_source().items():
+        print(f"  {file} : {count}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des fichiers YAML")
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description="Base de connaissances")
+    commands = parser.add_subparsers(dest="command", required=True)
+    load_parser = commands.add_parser("load", parents=[common], help="valide les données et recharge la base")
+    load_parser.add_argument("--url", help="URL SQLAlchemy (défaut : KNOWLEDGE_DB_URL)")
+    load_parser.set_defaults(func=_load)
+    check_parser = commands.add_parser(
+        "check", parents=[common], help="valide les fichiers de données sans rien écrire"
+    )
+    check_parser.add_argument("--seeds", type=Path, help="dossier des documents sources")
+    check_parser.set_defaults(func=_check)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
