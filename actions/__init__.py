@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: read the tracker, ask `knowledge/` or `eligibility/`, format the answer."""

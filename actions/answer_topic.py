@@ -1,0 +1,207 @@
+"""action_answer_topic: one question about one structure (definition, funding, steps…).
+
+Also answers follow-ups that carry over context: "et comment elle est financée ?" (same
+structure, new topic), "et pour une CPTS ?" (same topic, new structure), "plus de détails".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.answer_parts import nothing_found, region_notes, structure_label, topic_label
+from actions.compare import COMPARE_TOPIC, COMPARED_STRUCTURES, answer_comparison
+from actions.context import (
+    INTENT_BY_TOPIC,
+    TOPIC_BY_INTENT,
+    entity_values,
+    latest_intent,
+    mentioned_region,
+    mentioned_structures,
+    mentioned_term,
+)
+from actions.directory import DIRECTORY_TOPICS, LEGAL_FORMS, answer_directory
+from actions.formatting import (
+    button,
+    citations_line,
+    join_blocks,
+    limit_buttons,
+    render_sourced,
+)
+from actions.knowledge_base import UsesKnowledgeBase
+from actions.texts import response_text
+from knowledge import topics
+from knowledge.names import REGION_NAMES
+from knowledge.types import Structure
+
+# Follow-up topics offered as buttons, most useful first.
+FOLLOW_UP_ORDER = (
+    topics.DEFINITION,
+    topics.FUNDING,
+    topics.CREATION,
+    topics.MEMBERS,
+    topics.MISSIONS,
+    topics.LEGAL_FORM,
+)
+
+
+def follow_up_buttons(
+    domain: DomainDict, structure_id: str, topic: str, truncated: bool
+) -> list[dict[str, str]]:
+    buttons = []
+    if truncated:
+        buttons.append(
+            button(response_text(domain, "utter_more_details_title"), "ask_more", structure=structure_id)
+        )
+    for other in FOLLOW_UP_ORDER:
+        if other != topic:
+            buttons.append(button(topic_label(domain, other), INTENT_BY_TOPIC[other], structure=structure_id))
+    return limit_buttons(buttons)
+
+
+class ActionAnswerTopic(UsesKnowledgeBase, Action):
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = latest_intent(tracker)
+        events: list[EventType] = []
+
+        region_id, region_text = mentioned_region(tracker)
+        if region_text and region_id is None:
+            dispatcher.utter_message(response="utter_region_unknown")
+            return events
+        if region_id:
+            events.append(SlotSet(slots.REGION, region_id))
+        region = region_id or tracker.get_slot(slots.REGION)
+
+        last_topic = tracker.get_slot(slots.LAST_TOPIC)
+        topic = TOPIC_BY_INTENT.get(intent or "") or last_topic
+        structures = mentioned_structures(tracker)
+        structure_id = structures[0] if structures else tracker.get_slot(slots.STRUCTURE)
+        term = mentioned_term(tracker)
+        full = intent == "ask_more"
+
+        if topic in DIRECTORY_TOPICS:
+            text, buttons = answer_directory(self.kb, domain, topic, region, structure_id)
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return events
+        if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
+            # "plus de détails" after a comparison shows the whole comparison.
+            compared = structures or tracker.get_slot(COMPARED_STRUCTURES) or []
+            text, buttons, compare_events = answer_comparison(
+                self.kb, domain, list(compared), region, full=full
+            )
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return events + compare_events
+        refines_previous_answer = bool(region_id and topic and structure_id)
+        if intent == "inform" and not structures and not term and not refines_previous_answer:
+            # A bare region ("je suis en Bretagne") with nothing to refine is just remembered.
+            if region_id:
+                dispatcher.utter_message(
+                    response="utter_region_noted", region_name=REGION_NAMES.get(region_id, region_id)
+                )
+            else:
+                dispatcher.utter_message(response="utter_default")
+            return events
+        if topic is None:
+            topic = topics.DEFINITION
+
+        if topic == topics.DEFINITION and term and not structures:
+            dispatcher.utter_message(text=self._glossary_answer(domain, term))
+            return events
+
+        names_legal_form = bool(entity_values(tracker, slots.ENTITY_LEGAL_FORM))
+        if topic == topics.LEGAL_FORM and not structures and (names_legal_form or not structure_id):
+            # "quelles formes juridiques existent", "différence SCM SCP": the legal forms table.
+            text, buttons = answer_directory(self.kb, domain, LEGAL_FORMS, region, None)
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return [*events, SlotSet(slots.LAST_TOPIC, topic)]
+
+        structure = self.kb.structure(structure_id) if structure_id else None
+        if structure is None:
+            if term:
+                dispatcher.utter_message(text=self._glossary_answer(domain, term))
+                return events
+            dispatcher.utter_message(response="utter_which_structure")
+            return [*events, SlotSet(slots.LAST_TOPIC, topic)]
+
+        text, truncated = self._answer(domain, structure, topic, region, term, full)
+        dispatcher.utter_message(text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated))
+        return [
+            *events,
+            SlotSet(slots.STRUCTURE, structure.id),
+            SlotSet(slots.LAST_TOPIC, topic),
+        ]
+
+    def _glossary_answer(self, domain: DomainDict, term: str) -> str:
+        entry = self.kb.glossary(term)
+        if entry is None:
+            return response_text(domain, "utter_term_unknown", term=term)
+        lines = [response_text(domain, "utter_glossary_entry", term=entry.term, expansion=entry.expansion)]
+        if entry.note:
+            lines.append(entry.note)
+        lines.append(citations_line(domain, entry.sources))
+        return "\n".join(lines)
+
+    def _answer(
+        self,
+        domain: DomainDict,
+        structure: Structure,
+        topic: str,
+        region: str | None,
+        term: str | None,
+        full: bool,
+    ) -> tuple[str, bool]:
+        header = response_text(
+            domain,
+            "utter_topic_header",
+            topic_label=topic_label(domain, topic),
+            structure_name=structure_label(structure),
+        )
+        limits: dict[str, Any] = {"max_groups": None, "max_items": None} if full else {}
+
+        if topic == topics.CREATION:
+            procedures = self.kb.steps(structure.id, region)
+            if procedures:
+                shown = procedures if full else procedures[:1]
+                blocks = []
+                for procedure in shown:
+                    steps = "\n".join(
+                        f"{number}. {step}" for number, step in enumerate(procedure.steps, start=1)
+                    )
+                    blocks.append(
+                        f"{procedure.title}\n{steps}\n"
+                        + response_text(domain, "utter_source", citation=procedure.source.reference)
+                    )
+                prefix, suffix = region_notes(
+                    domain, region, {procedure.source.region for procedure in procedures}
+                )
+                return join_blocks(prefix, header, *blocks, suffix), len(shown) < len(procedures)
+
+        rows: list[Any]
+        if topic == topics.FUNDING:
+            rows = list(self.kb.funding(structure.id, region))
+            if term:
+                wanted = term.casefold()
+                matching = [row for row in rows if wanted in f"{row.label} {row.text}".casefold()]
+                rows = matching or rows
+            if not rows:
+                rows = list(self.kb.facts(structure.id, topic, region))
+        else:
+            rows = list(self.kb.facts(structure.id, topic, region))
+
+        if not rows:
+            subject = f"« {topic_label(domain, topic).lower()} » ({structure.acronym})"
+            return nothing_found(domain, self.kb, subject, region, structure.id), False
+
+        rendered = render_sourced(domain, rows, **limits)
+        prefix, suffix = region_notes(domain, region, {row.source.region for row in rows})
+        return join_blocks(prefix, header, rendered.text, suffix), rendered.truncated

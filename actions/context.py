@@ -1,0 +1,98 @@
+"""Pure helpers that read what the conversation says: structures, region, topic.
+
+They take a rasa_sdk Tracker and return plain values, so every action resolves names the
+same way (and the tests can exercise them on trackers built from fixtures).
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions import slots
+from knowledge import topics
+from knowledge.names import find_structures, resolve_region, resolve_structure
+
+# Question intent -> knowledge topic answered by action_answer_topic.
+TOPIC_BY_INTENT: dict[str, str] = {
+    "ask_definition": topics.DEFINITION,
+    "ask_funding": topics.FUNDING,
+    "ask_legal_form": topics.LEGAL_FORM,
+    "ask_status": topics.STATUS,
+    "ask_members": topics.MEMBERS,
+    "ask_territory": topics.TERRITORY,
+    "ask_missions": topics.MISSIONS,
+    "ask_advantages": topics.ADVANTAGES,
+    "ask_creation": topics.CREATION,
+    "ask_join": topics.JOIN,
+    "ask_fees": topics.FEES,
+    "ask_legal_references": topics.LEGAL_REFERENCES,
+}
+INTENT_BY_TOPIC: dict[str, str] = {topic: intent for intent, topic in TOPIC_BY_INTENT.items()}
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    """Values of `entity` in the latest message, in order, as strings."""
+    values = []
+    for item in tracker.latest_message.get("entities") or []:
+        if item.get("entity") == entity and item.get("value") is not None:
+            values.append(str(item["value"]))
+    return values
+
+
+def mentioned_structures(tracker: Tracker) -> list[str]:
+    """Structure ids the latest message names: entities first, then the raw text.
+
+    The NLU may miss a structure written with a typo; the name resolver is more tolerant,
+    so it fills the gaps.
+    """
+    found: list[str] = []
+    for value in entity_values(tracker, slots.ENTITY_STRUCTURE):
+        structure_id = resolve_structure(value)
+        if structure_id and structure_id not in found:
+            found.append(structure_id)
+    text = latest_text(tracker)
+    if not text.startswith("/"):
+        for structure_id in find_structures(text):
+            if structure_id not in found:
+                found.append(structure_id)
+    return found
+
+
+def current_structure(tracker: Tracker) -> str | None:
+    """The structure the user is asking about: named now, or remembered from before."""
+    mentioned = mentioned_structures(tracker)
+    if mentioned:
+        return mentioned[0]
+    return tracker.get_slot(slots.STRUCTURE)
+
+
+def mentioned_region(tracker: Tracker) -> tuple[str | None, str | None]:
+    """(region id, raw text) for a region or département named in the latest message.
+
+    The id is None when the user named a place the resolver does not know.
+    """
+    for value in entity_values(tracker, slots.ENTITY_REGION):
+        return resolve_region(value), value
+    return None, None
+
+
+def current_region(tracker: Tracker) -> str | None:
+    region_id, _ = mentioned_region(tracker)
+    return region_id or tracker.get_slot(slots.REGION)
+
+
+def mentioned_term(tracker: Tracker) -> str | None:
+    """A glossary term named in the latest message (legal form, funding type, acronym)."""
+    for entity in slots.TERM_ENTITIES:
+        values = entity_values(tracker, entity)
+        if values:
+            return values[0]
+    return None

@@ -1,0 +1,132 @@
+"""action_answer_directory: lists from the documents (contacts, PTA, CPTS examples, medico-social
+structures, legal forms)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.context import current_structure, latest_intent, mentioned_region
+from actions.formatting import BULLET, citations_line, group_by_source, join_blocks
+from actions.knowledge_base import UsesKnowledgeBase
+from actions.texts import response_buttons, response_text
+from knowledge.names import REGION_NAMES
+from knowledge.query import KnowledgeBase
+from knowledge.types import Contact, Platform
+
+CONTACT = "contact"
+PLATFORMS = "platforms"
+CPTS_EXAMPLES = "cpts_examples"
+MEDICO_SOCIAL = "medico_social"
+LEGAL_FORMS = "legal_forms"
+DIRECTORY_TOPICS = frozenset({CONTACT, PLATFORMS, CPTS_EXAMPLES, MEDICO_SOCIAL, LEGAL_FORMS})
+TOPIC_BY_INTENT = {
+    "ask_contact": CONTACT,
+    "ask_platforms": PLATFORMS,
+    "ask_cpts_examples": CPTS_EXAMPLES,
+    "ask_medico_social": MEDICO_SOCIAL,
+}
+PACA = "paca"
+
+
+def contact_line(contact: Contact) -> str:
+    details = [part for part in (contact.phone, contact.email, contact.url, contact.address) if part]
+    return BULLET + contact.name + (" : " + ", ".join(details) if details else "")
+
+
+def platform_line(platform: Platform) -> str:
+    # Some PTA have no number in the document, only a note saying how to reach them.
+    reach = platform.phone or platform.note
+    return f"{BULLET}{platform.name} ({platform.territory})" + (f" : {reach}" if reach else "")
+
+
+def format_contacts(domain: DomainDict, contacts: Sequence[Contact], region: str | None) -> str:
+    suffix = f" – {REGION_NAMES.get(region, region)}" if region else ""
+    blocks = [response_text(domain, "utter_contacts_header", region_suffix=suffix)]
+    for source, items in group_by_source(contacts):
+        lines = [contact_line(contact) for contact in items]
+        lines.append(response_text(domain, "utter_source", citation=source.reference))
+        blocks.append("\n".join(lines))
+    return join_blocks(*blocks)
+
+
+def answer_directory(
+    kb: KnowledgeBase,
+    domain: DomainDict,
+    topic: str,
+    region: str | None,
+    structure_id: str | None,
+) -> tuple[str, list[dict[str, str]]]:
+    """(text, buttons) for one of the DIRECTORY_TOPICS."""
+    if topic == CONTACT:
+        if region is None:
+            return (
+                response_text(domain, "utter_contacts_ask_region"),
+                response_buttons(domain, "utter_contacts_ask_region"),
+            )
+        contacts = kb.contacts(region=region, structure_id=structure_id)
+        local = [contact for contact in contacts if contact.region == region]
+        if not local:
+            return (
+                response_text(domain, "utter_no_contacts", region_name=REGION_NAMES.get(region, region)),
+                [],
+            )
+        return format_contacts(domain, local[:8], region), []
+
+    if topic == PLATFORMS:
+        platforms = kb.platforms()
+        if region not in (None, PACA) or not platforms:
+            return response_text(domain, "utter_platforms_none"), []
+        lines = [response_text(domain, "utter_platforms_header", territory_suffix="")]
+        lines += [platform_line(p) for p in platforms]
+        lines.append(citations_line(domain, [p.source for p in platforms]))
+        return "\n".join(lines), []
+
+    if topic == CPTS_EXAMPLES:
+        examples = kb.cpts_examples()
+        lines = [response_text(domain, "utter_cpts_examples_header")]
+        for example in examples:
+            departments = ", ".join(example.departments)
+            population = f", {example.population_text}" if example.population_text else ""
+            lines.append(f"{BULLET}{example.name} ({departments}{population})")
+        lines.append(citations_line(domain, [example.source for example in examples]))
+        return "\n".join(lines), []
+
+    if topic == MEDICO_SOCIAL:
+        structures = kb.medico_social()
+        lines = [response_text(domain, "utter_medico_social_header")]
+        lines += [f"{BULLET}{item.summary}" for item in structures]
+        lines.append(citations_line(domain, [item.source for item in structures]))
+        return "\n".join(lines), []
+
+    forms = kb.legal_forms()
+    lines = [response_text(domain, "utter_legal_forms_header")]
+    lines += [f"{BULLET}{form.summary}" for form in forms]
+    lines.append(citations_line(domain, [form.source for form in forms]))
+    return "\n".join(lines), []
+
+
+class ActionAnswerDirectory(UsesKnowledgeBase, Action):
+    def name(self) -> str:
+        return "action_answer_directory"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "", CONTACT)
+        events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
+        region_id, region_text = mentioned_region(tracker)
+        if region_text and region_id is None:
+            dispatcher.utter_message(response="utter_region_unknown")
+            return events
+        if region_id:
+            events.append(SlotSet(slots.REGION, region_id))
+        region = region_id or tracker.get_slot(slots.REGION)
+        text, buttons = answer_directory(self.kb, domain, topic, region, current_structure(tracker))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return events

@@ -1,0 +1,27 @@
+"""How actions reach the knowledge base: one lazily built KnowledgeBase per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.settings import Settings
+from knowledge.query import KnowledgeBase
+
+
+@lru_cache(maxsize=1)
+def default_knowledge_base() -> KnowledgeBase:
+    """The knowledge base named by KNOWLEDGE_DB_URL, built on first use, never at import."""
+    return KnowledgeBase.from_url(Settings.from_env().knowledge_db_url)
+
+
+class UsesKnowledgeBase:
+    """Mixin for actions: the data source is passed in, or the process default is used."""
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self._kb = kb
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            self._kb = default_knowledge_base()
+        return self._kb

@@ -1,0 +1,168 @@
+"""action_answer_topic against the real knowledge base (SQLite loaded from knowledge/data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.answer_topic import ActionAnswerTopic
+from actions.formatting import MAX_BUTTONS
+from tests.actions.conftest import make_tracker
+
+
+@pytest.fixture
+def action(kb) -> ActionAnswerTopic:
+    return ActionAnswerTopic(kb)
+
+
+async def test_definition_in_sms_spelling_names_the_structure_and_its_source(action, run_action) -> None:
+    run = await run_action(action, make_tracker("c koi une cpts", "ask_definition", [("structure", "cpts")]))
+    assert "Communauté professionnelle territoriale de santé".casefold() in run.text.casefold()
+    assert "Source : " in run.text and "Source : Source" not in run.text
+    assert run.slot("structure") == "cpts"
+    assert run.slot("last_topic") == "definition"
+
+
+async def test_ess_funding_gives_the_seed_credit_and_says_it_is_regional(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("combien de financement ESS", "ask_funding", [("structure", "ess")])
+    )
+    assert "80 000" in run.text
+    assert "Centre-Val de Loire" in run.text
+    # No region known and the amount comes from a regional document: the answer says so.
+    assert "varient selon les régions" in run.text
+
+
+async def test_region_facts_come_first_then_national(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "combien pour une ESP",
+            "ask_funding",
+            [("structure", "esp")],
+            slots={"region": "centre-val-de-loire"},
+        ),
+    )
+    assert "7 500" in run.text
+    assert run.text.index("7 500") < run.text.index("Source")
+
+
+async def test_context_carry_over_keeps_the_structure(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("et comment elle est financée ?", "ask_funding", slots={"structure": "msp"})
+    )
+    assert "15 000" in run.text
+    assert run.slot("structure") == "msp"
+
+
+async def test_follow_up_switches_structure_and_keeps_the_topic(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "et pour une CPTS ?",
+            "inform",
+            [("structure", "cpts")],
+            slots={"structure": "ess", "last_topic": "funding"},
+        ),
+    )
+    assert "50 000" in run.text and "90 000" in run.text
+    assert run.slot("structure") == "cpts"
+
+
+async def test_a_department_is_resolved_to_its_region(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "et dans le Loiret ?",
+            "inform",
+            [("region", "Loiret")],
+            slots={"structure": "esp", "last_topic": "funding"},
+        ),
+    )
+    assert run.slot("region") == "centre-val-de-loire"
+    assert "7 500" in run.text
+
+
+async def test_unknown_place_is_reported_not_guessed(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("en Atlantide", "inform", [("region", "Atlantide")], slots={"structure": "msp"})
+    )
+    assert [m.get("response") for m in run.messages] == ["utter_region_unknown"]
+
+
+async def test_glossary_term(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("que veut dire ACI", "ask_definition", [("funding_type", "ACI")])
+    )
+    assert "ACI" in run.text
+    assert "accord" in run.text.casefold()
+    assert "Source" in run.text
+
+
+async def test_unknown_term_is_admitted(action, run_action) -> None:
+    run = await run_action(action, make_tracker("c'est quoi le XYZQ", "ask_definition", [("term", "XYZQ")]))
+    assert "Je ne connais pas le terme « XYZQ »" in run.text
+
+
+async def test_creation_steps_are_numbered_and_regional(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "comment on monte une maison de santé en Bretagne ?",
+            "ask_creation",
+            [("structure", "msp"), ("region", "Bretagne")],
+        ),
+    )
+    assert "1. " in run.text and "2. " in run.text
+    assert "Bretagne" in run.text
+    assert run.slot("region") == "bretagne"
+
+
+async def test_question_without_structure_asks_which_one(action, run_action) -> None:
+    run = await run_action(action, make_tracker("comment on la finance ?", "ask_funding"))
+    assert [m.get("response") for m in run.messages] == ["utter_which_structure"]
+    assert run.slot("last_topic") == "funding"
+
+
+async def test_more_details_shows_more_than_the_short_answer(action, run_action) -> None:
+    short = await run_action(action, make_tracker("financement MSP", "ask_funding", [("structure", "msp")]))
+    more = await run_action(
+        action,
+        make_tracker("plus de détails", "ask_more", slots={"structure": "msp", "last_topic": "funding"}),
+    )
+    assert len(more.text) >= len(short.text)
+
+
+@pytest.mark.parametrize(
+    ("intent", "structure"),
+    [
+        ("ask_definition", "msp"),
+        ("ask_funding", "cpts"),
+        ("ask_members", "msp"),
+        ("ask_legal_form", "msp"),
+        ("ask_status", "cds"),
+        ("ask_territory", "cpts"),
+        ("ask_missions", "cpts"),
+        ("ask_advantages", "msp"),
+        ("ask_creation", "cpts"),
+        ("ask_join", "cpts"),
+        ("ask_fees", "cds"),
+        ("ask_legal_references", "ess"),
+    ],
+)
+async def test_every_topic_answers_from_a_cited_source_with_few_buttons(
+    action, run_action, intent: str, structure: str
+) -> None:
+    run = await run_action(action, make_tracker("question", intent, [("structure", structure)]))
+    assert len(run.messages) == 1
+    message = run.messages[0]
+    assert "Source" in message["text"], message["text"]
+    assert "Je n'ai pas cette information" not in message["text"]
+    assert len(message["buttons"]) <= MAX_BUTTONS
+
+
+async def test_nothing_in_the_sources_is_said_honestly(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker("tarifs d'une PTA", "ask_fees", [("structure", "pta")], slots={"region": "bretagne"}),
+    )
+    assert "Je n'ai pas cette information dans mes sources" in run.text
