@@ -1,0 +1,205 @@
+"""Plumbing shared by the Messenger and Teams webhooks.
+
+Both platforms post JSON to a public URL and retry when the answer is slow or not 2xx, so
+the two connectors do the same things around their own checks: read the body with a size
+cap before anything parses it, turn bad input into a 4xx with a reason, acknowledge at
+once and run the dialogue in a background task, and drop events delivered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import aiohttp
+from sanic import response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+# Far above any real Messenger batch or Teams activity, far below what would let a client
+# make the server buffer megabytes it will throw away.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+# How much of a refused body is still read (and discarded) so that the 413 reaches the client.
+DRAIN_ALLOWANCE_BYTES = 1024 * 1024
+# Outgoing calls to Meta, Microsoft's login service and the Bot Connector.
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
+# Give in-flight answers this long to be sent when the server stops.
+DRAIN_SECONDS = 10.0
+
+
+class WebhookError(Exception):
+    """A request the webhook refuses: the HTTP status and a reason for the sender."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+    def to_response(self) -> HTTPResponse:
+        return response.json({"error": self.reason}, status=self.status)
+
+
+def parse_limit(value: Any, default: int = DEFAULT_MAX_BODY_BYTES) -> int:
+    """Read a ``max_body_bytes`` credential: a positive integer, or ``default`` when empty."""
+    if value is None or value == "":
+        return default
+    try:
+        limit = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"max_body_bytes doit être un nombre entier d'octets, reçu {value!r}") from exc
+    if limit <= 0:
+        raise ValueError(f"max_body_bytes doit être strictement positif, reçu {limit}")
+    return limit
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body of a streamed request, refused with 413 as soon as it exceeds ``limit``.
+
+    The route must be declared with ``stream=True``: otherwise Sanic has already buffered
+    the whole body (up to its 100 MB default) before the handler runs.
+
+    Raises:
+        WebhookError: 413 when the declared or actual size is above ``limit``.
+    """
+    too_large = WebhookError(413, f"Corps de requête trop volumineux (limite : {limit} octets).")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        _stop_reading(request, limit)
+        raise too_large
+    if request.stream is None:
+        # Non-streaming route (or a test client that preloaded the body).
+        if len(request.body or b"") > limit:
+            raise too_large
+        return bytes(request.body or b"")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream:
+        size += len(chunk)
+        if size > limit:
+            _stop_reading(request, limit)
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _stop_reading(request: Request, limit: int) -> None:
+    # After the handler answers, Sanic reads and discards the rest of the body up to this
+    # size, then closes the connection. A little over the limit is drained so the client can
+    # read its 413 (closing a socket with unread data resets it); a huge upload is cut off.
+    if request.stream is not None:
+        request.stream.request_max_size = max(limit * 4, DRAIN_ALLOWANCE_BYTES)
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """Decode a JSON object, or raise a 400 that says what is wrong."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise WebhookError(400, "Corps de requête JSON invalide.") from exc
+    if not isinstance(payload, dict):
+        raise WebhookError(400, "Le corps de la requête doit être un objet JSON.")
+    return payload
+
+
+class RecentIds:
+    """Bounded memory of event ids already handled, to ignore the platforms' redeliveries."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def seen(self, event_id: str | None) -> bool:
+        """Whether ``event_id`` was already recorded; records it otherwise."""
+        if not event_id:
+            return False
+        if event_id in self._seen:
+            self._seen.move_to_end(event_id)
+            return True
+        self._seen[event_id] = None
+        if len(self._seen) > self._size:
+            self._seen.popitem(last=False)
+        return False
+
+
+class BackgroundTasks:
+    """Runs the dialogue after the webhook has answered, and waits for it on shutdown.
+
+    Meta and the Bot Connector retry a webhook that answers late, which would make the
+    assistant answer twice; the request is acknowledged first, then processed here.
+    """
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(self._guard(coroutine))
+        # The event loop keeps only weak references to tasks.
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _guard(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        try:
+            await coroutine
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Canal %s : échec du traitement d'un message.", self._label)
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait for pending tasks, cancelling those still running after ``timeout``."""
+        pending = set(self._tasks)
+        if not pending:
+            return
+        _, still_running = await asyncio.wait(pending, timeout=timeout)
+        for task in still_running:
+            task.cancel()
+        if still_running:
+            # Let the cancellations run so nothing is left pending when the loop closes.
+            await asyncio.wait(still_running, timeout=1.0)
+            logger.warning(
+                "Canal %s : %d réponse(s) abandonnée(s) à l'arrêt.", self._label, len(still_running)
+            )
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+
+class LazySession:
+    """One aiohttp session per channel, opened on first use inside the server's event loop."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    def get(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=HTTP_TIMEOUT)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+async def guarded(label: str, handler: Callable[[], Awaitable[HTTPResponse]]) -> HTTPResponse:
+    """Run a webhook handler so that bad input is a 4xx and nothing else leaks a traceback."""
+    try:
+        return await handler()
+    except WebhookError as error:
+        return error.to_response()
+    except SanicException as error:
+        # Raised while reading the body (bad chunked encoding, Sanic's own size cap).
+        status = getattr(error, "status_code", 400) or 400
+        return response.json({"error": "Requête HTTP invalide."}, status=status)
+    except Exception:
+        logger.exception("Canal %s : erreur inattendue dans le webhook.", label)
+        return response.json({"error": "Erreur interne."}, status=500)
