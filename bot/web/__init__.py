@@ -1,0 +1,1 @@
+"""Demo page of the regional health portal and the embeddable chat widget."""
