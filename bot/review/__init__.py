@@ -1,0 +1,1 @@
+"""Staff review tool: inbox, conversation view, misunderstood queue, dashboard, exports, commands."""

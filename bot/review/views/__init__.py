@@ -1,0 +1,1 @@
+"""One module per page of the review app; handlers stay thin and call the query modules."""
