@@ -18,11 +18,20 @@ from actions.texts import response_text
 SUGGESTIBLE_PREFIXES = ("ask_", "check_eligibility", "human_handoff")
 
 
-def suggested_intents(intent_ranking: list[dict], limit: int) -> list[str]:
+def suggested_intents(intent_ranking: list[dict], limit: int, domain: DomainDict) -> list[str]:
+    """The likeliest intents that a button can offer: those with a label in the domain.
+
+    Unlabelled ones (ask_more, ask_medical_advice) are never worth a button.
+    """
+    responses = domain.get("responses") or {}
     names = []
     for item in intent_ranking:
         name = item.get("name") or ""
-        if name.startswith(SUGGESTIBLE_PREFIXES) and name != "ask_more" and name not in names:
+        if (
+            name.startswith(SUGGESTIBLE_PREFIXES)
+            and f"utter_intent_label_{name}" in responses
+            and name not in names
+        ):
             names.append(name)
     return names[:limit]
 
@@ -43,7 +52,7 @@ class ActionDefaultAskAffirmation(Action):
                 "title": response_text(domain, f"utter_intent_label_{intent}"),
                 "payload": intent_payload(intent, **entities),
             }
-            for intent in suggested_intents(message.get("intent_ranking") or [], MAX_BUTTONS - 1)
+            for intent in suggested_intents(message.get("intent_ranking") or [], MAX_BUTTONS - 1, domain)
         ]
         # "Autre chose" denies, which makes Rasa ask the user to rephrase (second stage).
         buttons.append({"title": response_text(domain, "utter_ask_affirmation_other"), "payload": "/deny"})

@@ -22,6 +22,19 @@ from bot.stack import Stack
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 
 
+def require_services() -> None:
+    """Skip a test that needs PostgreSQL and Redis when they are absent; under CI, fail."""
+    from bench.services import postgres_problem, redis_problem
+
+    problems = [problem for problem in (postgres_problem(), redis_problem()) if problem]
+    if not problems:
+        return
+    message = " ; ".join(problems)
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Services requis absents sous CI : {message}")
+    pytest.skip(message)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -119,3 +119,20 @@ async def test_fallback_suggests_likely_questions_as_buttons(run_action) -> None
     assert [b["title"] for b in buttons] == ["Le financement", "Les membres nécessaires", "Autre chose"]
     assert buttons[0]["payload"] == '/ask_funding{"structure": ["msp"]}'
     assert buttons[-1]["payload"] == "/deny"
+
+
+async def test_fallback_never_offers_medical_advice_or_more_details(run_action) -> None:
+    # An emoji-only message ranked ask_medical_advice first: that once failed the whole turn.
+    tracker = make_tracker(
+        "🙂🙂🙂",
+        "nlu_fallback",
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "ask_medical_advice", "confidence": 0.3},
+            {"name": "ask_more", "confidence": 0.2},
+            {"name": "ask_definition", "confidence": 0.1},
+        ],
+    )
+    run = await run_action(ActionDefaultAskAffirmation(), tracker)
+    titles = [b["title"] for b in run.messages[0]["buttons"]]
+    assert titles == ["Une définition", "Autre chose"]
