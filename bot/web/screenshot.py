@@ -11,16 +11,8 @@ import argparse
 import asyncio
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bot.web.chromium import CHROMIUM, CHROMIUM_ARGS
+
 TURN_MS = 60_000
 
 

@@ -12,18 +12,9 @@ from aiohttp import web
 
 from bot.settings import ROOT, Settings
 from bot.web.app import create_app
+from bot.web.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.bot.web.echo_channel import free_port, start_echo_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
