@@ -1,4 +1,4 @@
-"""Command-line entry points: `python -m bot run | train | load-knowledge | shell`."""
+"""Command-line entry points: `python -m bot run | serve | train | load-knowledge | shell`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.runtime import (
     SetupError,
     ensure_knowledge,
     ensure_model,
+    model_path,
     python_executable,
     runtime_env,
     write_credentials,
@@ -69,6 +70,27 @@ def run(_: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    """One process of the stack in the foreground, for a supervisor (systemd, a container).
+
+    Several machines run the same command with the same environment (docs/deployment.md);
+    unlike `run`, nothing is trained here: the model must already be in models/.
+    """
+    settings = Settings.from_env()
+    env = runtime_env(settings)
+    model = model_path()
+    if args.process == "rasa" and not model.exists():
+        raise SetupError(f"modèle absent ({model.name}) : lancez d'abord `make train` et copiez models/.")
+    credentials, skipped = write_credentials(env)
+    for channel in skipped:
+        print(f"Canal désactivé : {channel}.", flush=True)
+    stack = Stack(settings, model, env, credentials)
+    (child,) = [child for child in stack.plan() if child.name.split(":")[0] == args.process]
+    sys.stdout.flush()
+    # Replaced by the process itself so the supervisor signals it directly; no shell involved.
+    os.execvpe(child.command[0], child.command, env)  # noqa: S606
+
+
 def train(_: argparse.Namespace) -> int:
     settings = Settings.from_env()
     print(ensure_model(runtime_env(settings)))
@@ -111,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "run", help="démarre l'assistant (actions, Rasa, portail) jusqu'à Ctrl-C"
     ).set_defaults(func=run)
+    serve_parser = commands.add_parser(
+        "serve", help="un seul processus (actions, rasa ou web) au premier plan, pour un superviseur"
+    )
+    serve_parser.add_argument("process", choices=("actions", "rasa", "web"))
+    serve_parser.set_defaults(func=serve)
     commands.add_parser(
         "train", help="entraîne le modèle si la configuration ou les données ont changé"
     ).set_defaults(func=train)

@@ -111,6 +111,13 @@ def model_path(root: Path = ROOT) -> Path:
     return root / "models" / f"{MODEL_PREFIX}{training_fingerprint(root)}.tar.gz"
 
 
+def train_command(out: Path, name: str) -> list[str]:
+    """`rasa train` on the project's config, domain and data, into out/<name>.tar.gz."""
+    rasa = str(Path(python_executable()).with_name("rasa"))
+    return [rasa, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+            "--out", str(out), "--fixed-model-name", name]
+
+
 def ensure_model(env: dict[str, str], *, root: Path = ROOT, quiet: bool = False) -> Path:
     """Train only when config, domain, data or the locked packages changed."""
     target = model_path(root)
@@ -119,20 +126,7 @@ def ensure_model(env: dict[str, str], *, root: Path = ROOT, quiet: bool = False)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not quiet:
         print(f"Entraînement du modèle ({target.name})…", flush=True)
-    command = [
-        str(Path(python_executable()).with_name("rasa")),
-        "train",
-        "--config",
-        "config.yml",
-        "--domain",
-        "domain.yml",
-        "--data",
-        "data",
-        "--out",
-        str(target.parent),
-        "--fixed-model-name",
-        target.name.removesuffix(".tar.gz"),
-    ]
+    command = train_command(target.parent, target.name.removesuffix(".tar.gz"))
     result = subprocess.run(command, cwd=root, env=env, check=False)
     if result.returncode != 0 or not target.exists():
         raise SetupError("L'entraînement du modèle a échoué (voir les messages ci-dessus).")

@@ -131,7 +131,7 @@ class Stack:
                         f"Le processus « {child.name} » s'est arrêté au démarrage "
                         f"(code {child.process.returncode})."
                     )
-                if _is_up(child.health_url):
+                if is_up(child.health_url):
                     pending.remove(child)
             if pending and time.monotonic() > deadline:
                 names = ", ".join(child.name for child in pending)
@@ -180,7 +180,8 @@ def _signal_group(process: subprocess.Popen | None, sig: int) -> None:
         os.killpg(process.pid, sig)
 
 
-def _is_up(url: str) -> bool:
+def is_up(url: str) -> bool:
+    """Whether a health URL answers without a server error."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback URL we built
             return response.status < 500

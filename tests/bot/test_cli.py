@@ -64,7 +64,7 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
             if not line:
                 break
             output.append(line)
-            if "Assistant prêt" in line:
+            if "Ctrl-C pour arrêter" in line:  # the last line of the ready message
                 break
         assert any("Assistant prêt" in line for line in output), "".join(output)
         assert any(f"http://127.0.0.1:{web_port}/" in line for line in output)
@@ -87,3 +87,35 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
     assert process.returncode == 0
     time.sleep(0.5)
     assert processes_with_marker(marker) == []
+
+
+def test_serve_web_runs_one_process_in_the_foreground(tmp_path: Path) -> None:
+    web_port = free_port()
+    env = {
+        **os.environ,
+        "WEB_PORT": str(web_port),
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "REVIEW_SECRET_KEY": "k" * 40,
+    }
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "web"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        body = b""
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/healthz", timeout=2) as response:
+                    body = response.read()
+            except OSError:
+                assert process.poll() is None, "serve web exited"
+                time.sleep(0.3)
+        assert body, "the web process never answered /healthz"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def test_serve_rejects_an_unknown_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "nonsense"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "invalid choice" in result.stderr
