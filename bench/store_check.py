@@ -48,12 +48,20 @@ def load_conversation(engine: Engine, sender: str) -> StoredConversation:
     turns: list[StoredTurn] = []
     ids: list[int] = []
     slots: dict[str, object] = {}
+    rewound = False
     with engine.connect() as connection:
         for row in connection.execute(query):
             ids.append(row.id)
             data = json.loads(row.data)
-            if row.type_name == "user":
-                turns.append(StoredTurn(data.get("text") or "", data.get("message_id")))
+            if row.type_name == "rewind":
+                rewound = True
+            elif row.type_name == "user":
+                replay = rewound and turns and data.get("message_id") == turns[-1].message_id
+                rewound = False
+                # Rasa's two-stage fallback, when the user rephrases, reverts the turn and
+                # stores the same message again (same id) to answer it: one turn, not two.
+                if not replay:
+                    turns.append(StoredTurn(data.get("text") or "", data.get("message_id")))
             elif row.type_name == "bot" and turns and data.get("text") is not None:
                 turns[-1].bot_texts.append(data["text"])
             elif row.type_name == "slot":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import sqlalchemy as sa
 
 from bench.client import TurnResult, percentile
-from bench.store_check import StoredConversation, StoredTurn, conversation_problems
+from bench.store_check import StoredConversation, StoredTurn, conversation_problems, load_conversation
 from bot.channels.rest import UNAVAILABLE_TEXT
 
 
@@ -101,3 +104,41 @@ def test_percentile_is_an_observed_value() -> None:
     values = [float(v) for v in range(1, 101)]
     assert (percentile(values, 0.5), percentile(values, 0.95), percentile(values, 0.99)) == (50.0, 95.0, 99.0)
     assert percentile([3.0], 0.99) == 3.0
+
+
+def events_engine(rows: list[tuple[str, dict]]) -> sa.engine.Engine:
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("CREATE TABLE events (id INTEGER, sender_id TEXT, type_name TEXT, data TEXT)")
+        )
+        for index, (kind, data) in enumerate(rows, start=1):
+            connection.execute(
+                sa.text("INSERT INTO events VALUES (:id, 's', :kind, :data)"),
+                {"id": index, "kind": kind, "data": json.dumps(data)},
+            )
+    return engine
+
+
+def test_a_rephrasing_replayed_by_the_two_stage_fallback_is_one_turn() -> None:
+    # What Rasa stores when the user rephrases after "did you mean…?" (rasa/core/actions/
+    # two_stage_fallback.py): two reverts, then the same message (same id) again.
+    rows = [
+        ("user", {"text": "🙂🙂🙂", "message_id": "m1"}),
+        ("bot", {"text": "Je ne suis pas sûr d'avoir compris."}),
+        ("user", {"text": "c'est quoi une MSP ?", "message_id": "m2"}),
+        ("rewind", {}),
+        ("rewind", {}),
+        ("user", {"text": "c'est quoi une MSP ?", "message_id": "m2"}),
+        ("bot", {"text": "Une MSP…"}),
+    ]
+    conversation = [
+        sent("🙂🙂🙂", ["Je ne suis pas sûr d'avoir compris."]),
+        sent("c'est quoi une MSP ?", ["Une MSP…"]),
+    ]
+    loaded = load_conversation(events_engine(rows), "s")
+    assert [turn.user_text for turn in loaded.turns] == ["🙂🙂🙂", "c'est quoi une MSP ?"]
+    assert conversation_problems(conversation, loaded) == []
+    # Without the reverts, the same message stored twice is a fault.
+    doubled = load_conversation(events_engine([row for row in rows if row[0] != "rewind"]), "s")
+    assert any("deux fois" in problem for problem in conversation_problems(conversation, doubled))
