@@ -10,8 +10,15 @@ from knowledge.query import KnowledgeBase
 
 @lru_cache(maxsize=1)
 def default_knowledge_base() -> KnowledgeBase:
-    """The knowledge base named by KNOWLEDGE_DB_URL, built on first use, never at import."""
-    return KnowledgeBase.from_url(Settings.from_env().knowledge_db_url)
+    """The knowledge base named by KNOWLEDGE_DB_URL, built on first use, never at import.
+
+    Its pool follows DB_POOL_SIZE / DB_MAX_OVERFLOW like Rasa's, so docs/deployment.md's
+    connection budget holds for the action servers too.
+    """
+    settings = Settings.from_env()
+    return KnowledgeBase.from_url(
+        settings.knowledge_db_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
 
 
 class UsesKnowledgeBase:
