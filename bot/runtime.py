@@ -59,7 +59,8 @@ def runtime_env(settings: Settings, base: dict[str, str] | None = None) -> dict[
             "DB_MAX_OVERFLOW": str(settings.db_max_overflow),
             "CORS_ORIGINS": ",".join(settings.cors_origins),
             "RASA_PUBLIC_URL": settings.rasa_public_url,
-            "LOCK_STORE_TYPE": "redis" if lock else "in_memory",
+            # Rasa's own "redis" type updates its ticket queue non-atomically (bot/lock_store.py).
+            "LOCK_STORE_TYPE": "bot.lock_store.AtomicRedisLockStore" if lock else "in_memory",
             "LOCK_STORE_HOST": (lock.hostname or "127.0.0.1") if lock else "",
             "LOCK_STORE_PORT": str(lock.port or 6379) if lock else "",
             "LOCK_STORE_DB": (lock.path.strip("/") or "0") if lock else "",

@@ -31,7 +31,7 @@ def test_redis_lock_store_url_is_split_for_endpoints_yml() -> None:
     settings = Settings.from_env({"LOCK_STORE_URL": "redis://10.0.0.7:6380/2"})
     env = runtime_env(settings, base={})
     assert (env["LOCK_STORE_TYPE"], env["LOCK_STORE_HOST"], env["LOCK_STORE_PORT"], env["LOCK_STORE_DB"]) == (
-        "redis",
+        "bot.lock_store.AtomicRedisLockStore",
         "10.0.0.7",
         "6380",
         "2",
