@@ -159,11 +159,12 @@ def run_one(
                         f"… {users} utilisateurs pendant {duration:.0f} s sur {instances} instance(s)",
                         flush=True,
                     )
-                    conversations, elapsed = asyncio.run(
+                    conversations, window_start, elapsed = asyncio.run(
                         run_users(urls, scenarios, users, duration, think, seed)
                     )
                     problems = all_problems(engine, conversations)
-                    results.append(summarise(instances, users, conversations, elapsed, problems))
+                    window = (window_start, duration)
+                    results.append(summarise(instances, users, conversations, window, elapsed, problems))
                     print(format_table(results[-1:]), flush=True)
                 if stack.crashed() is not None:
                     raise RuntimeError(f"{stack.crashed().name} s'est arrêté pendant le test de charge")
