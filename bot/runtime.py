@@ -58,6 +58,8 @@ def runtime_env(settings: Settings, base: dict[str, str] | None = None) -> dict[
             "DB_POOL_SIZE": str(settings.db_pool_size),
             "DB_MAX_OVERFLOW": str(settings.db_max_overflow),
             "CORS_ORIGINS": ",".join(settings.cors_origins),
+            # The REST channel reads it too: its rate limit is shared through Redis when set.
+            "LOCK_STORE_URL": settings.lock_store_url,
             "RASA_PUBLIC_URL": settings.rasa_public_url,
             # Rasa's own "redis" type updates its ticket queue non-atomically (bot/lock_store.py).
             "LOCK_STORE_TYPE": "bot.lock_store.AtomicRedisLockStore" if lock else "in_memory",

@@ -36,6 +36,8 @@ def test_redis_lock_store_url_is_split_for_endpoints_yml() -> None:
         "6380",
         "2",
     )
+    # Passed on whole as well: the REST channel of each Rasa process shares its rate limit there.
+    assert env["LOCK_STORE_URL"] == "redis://10.0.0.7:6380/2"
 
 
 def test_a_lock_store_that_is_not_redis_is_refused() -> None:

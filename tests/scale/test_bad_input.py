@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 
 import pytest
@@ -17,7 +18,7 @@ from bench.client import RestClient, TurnResult
 from bench.scaled import ScaledStack
 from bench.store_check import conversation_problems, load_conversation
 from bot.channels.rest import RATE_LIMITED_TEXT, UNAVAILABLE_TEXT
-from tests.scale.conftest import BURST
+from tests.scale.conftest import BURST, RATE_PER_SECOND
 
 pytestmark = pytest.mark.services
 
@@ -94,14 +95,17 @@ async def test_a_burst_from_one_sender_is_limited_and_others_are_unaffected(
         async with semaphore:
             return await client.send(sender, f"message {index} : c'est quoi une CPTS ?")
 
+    started = time.monotonic()
     burst, calm = await asyncio.gather(asyncio.gather(*(flood(i) for i in range(1000))), calm_user())
+    elapsed = time.monotonic() - started
     statuses = [turn.status for turn in burst]
     assert set(statuses) <= {200, 429, 503}, sorted(set(statuses))
     limited = [turn for turn in burst if turn.status == 429]
     # The bucket is shared by both instances (Redis): the whole burst gets BURST tokens plus the
-    # refill during the burst, not BURST per instance.
-    assert len(burst) - len(limited) <= BURST + 10
-    assert len(limited) >= 1000 - BURST - 10
+    # refill during the burst (however long a loaded machine makes it), not BURST per instance.
+    allowed = BURST + int(RATE_PER_SECOND * elapsed) + 1
+    assert len(burst) - len(limited) <= allowed, (len(burst) - len(limited), round(elapsed, 1))
+    assert len(limited) >= 1000 - allowed
     assert all(turn.texts == [RATE_LIMITED_TEXT] for turn in limited)
     assert [turn.status for turn in calm] == [200, 200, 200]
     assert all(turn.texts and UNAVAILABLE_TEXT not in turn.texts for turn in calm)
