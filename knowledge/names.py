@@ -119,6 +119,7 @@ _FILLERS = frozenset(
         "ici",
     }
 )
+_PLACE_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 _NUMBER_CUES = frozenset({"departement", "dep", "dept", "dpt", "le", "du"})
 _NAME_CUES = (("dans", "le"), ("dans", "la"), ("dans", "l"), ("dans", "les"), ("a", "la"))
 
@@ -156,6 +157,17 @@ def _distance(left: str, right: str) -> int:
     return previous[-1]
 
 
+def _is_typo_of(typed: str, expected: str) -> bool:
+    """A small typo ("bretagen", "pluriprofesionnelle"), never on the first letter ("raison de
+    santé" is not a "maison de santé"); words under five letters must be exact."""
+    if typed == expected:
+        return True
+    if len(expected) < 5 or typed[0] != expected[0]:
+        return False
+    allowed = 2 if len(expected) >= 9 else 1
+    return abs(len(typed) - len(expected)) <= allowed and _distance(typed, expected) <= allowed
+
+
 def _word_matches(typed: str, expected: str) -> bool:
     if typed == expected:
         return True
@@ -166,11 +178,7 @@ def _word_matches(typed: str, expected: str) -> bool:
     # "spé" for "spécialisés", "pluri" for "pluriprofessionnelle".
     if len(typed) >= 3 and len(expected) >= 6 and expected.startswith(typed):
         return True
-    # Typos, never on the first letter ("raison de santé" is not a "maison de santé").
-    if len(expected) < 5 or typed[0] != expected[0]:
-        return False
-    allowed = 2 if len(expected) >= 9 else 1
-    return abs(len(typed) - len(expected)) <= allowed and _distance(typed, expected) <= allowed
+    return _is_typo_of(typed, expected)
 
 
 @lru_cache(maxsize=1)
@@ -250,7 +258,7 @@ def _department_code(token: str) -> str | None:
 
 
 def _find_place(text: str) -> tuple[str, str] | None:
-    words = _tokens(text)
+    words = [_PLACE_ABBREVIATIONS.get(word, word) for word in _tokens(text)]
     content = [word for word in words if word not in _FILLERS]
     names = _place_names()
     longest = max(len(key) for key in names)
@@ -272,7 +280,26 @@ def _find_place(text: str) -> tuple[str, str] | None:
         code = _department_code(word) if word[0].isdigit() or word in ("2a", "2b") else None
         if code and (content == [word] or (position > 0 and words[position - 1] in _NUMBER_CUES)):
             return ("department", code)
-    return None
+    return _find_misspelt_place(content)
+
+
+def _find_misspelt_place(content: list[str]) -> tuple[str, str] | None:
+    """The one place whose name the whole of `content` misspells, or None.
+
+    Only when the text is nothing but a place name (an entity value, an answer to "dans quelle
+    région ?"), so that a word in a sentence is never read as a place; and only when a single
+    place matches ("loirer" could be the Loire or the Loiret: neither).
+    """
+    if not content:
+        return None
+    matches = set()
+    for key, place in _place_names().items():
+        core = [word for word in key if word not in _FILLERS]
+        if len(core) != len(content) or (len(core) == 1 and core[0] in AMBIGUOUS_NAMES):
+            continue
+        if all(_is_typo_of(typed, expected) for typed, expected in zip(content, core, strict=True)):
+            matches.add(place)
+    return matches.pop() if len(matches) == 1 else None
 
 
 def resolve_department(text: str) -> str | None:

@@ -151,6 +151,41 @@ def test_everyday_words_are_not_places(text: str) -> None:
     assert resolve_region(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bretagen", "bretagne"),
+        ("je suis dans le loirret", "centre-val-de-loire"),
+        ("occitane", "occitanie"),
+        ("Finistaire", "bretagne"),
+        ("seine-st-denis", "ile-de-france"),
+        ("Seine St Denis", "ile-de-france"),
+        ("Provance-Alpes-Côte d'Azur", "paca"),
+    ],
+)
+def test_resolve_region_forgives_a_small_typo(text: str, expected: str) -> None:
+    assert resolve_region(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Loire and Loiret are both one letter away: neither is guessed.
+        "loirer",
+        # A name of the ambiguous list is never guessed from a typo ("cher", "lot"…).
+        "chers",
+        # A word inside a sentence is never read as a misspelt place.
+        "j'en ai marre de la paperasse",
+        # The first letter must be right, and short names must be exact.
+        "fretagne",
+        "vars",
+        "dom tom",
+    ],
+)
+def test_resolve_region_does_not_guess(text: str) -> None:
+    assert resolve_region(text) is None
+
+
 def test_region_names_display() -> None:
     assert REGION_NAMES["paca"] == "Provence-Alpes-Côte d'Azur"
     assert REGION_NAMES["national"] == "France entière"
