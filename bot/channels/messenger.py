@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -115,6 +116,14 @@ def handshake_answer(args: dict[str, list[str]], verify_token: str) -> str | Non
     if not hmac.compare_digest(token.encode("utf-8"), verify_token.encode("utf-8")):
         return None
     return challenge
+
+
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def plain_text(text: str) -> str:
+    """The answer without its ``**bold**`` marks, which Messenger would show as asterisks."""
+    return BOLD.sub(r"\1", text)
 
 
 def split_text(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
@@ -327,17 +336,17 @@ class MessengerOutput(OutputChannel):
             await self.client.send_message(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_all(recipient_id, ({"text": part} for part in split_text(text or "")))
+        await self._send_all(recipient_id, ({"text": part} for part in split_text(plain_text(text or ""))))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        await self._send_all(recipient_id, messages_for_buttons(text, buttons))
+        await self._send_all(recipient_id, messages_for_buttons(plain_text(text or ""), buttons))
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        messages = [{"text": part} for part in split_text(text or "")] or [{"text": "…"}]
+        messages = [{"text": part} for part in split_text(plain_text(text or ""))] or [{"text": "…"}]
         replies = [quick_reply(b) for b in quick_replies if isinstance(b, dict)][:MAX_QUICK_REPLIES]
         if replies:
             messages[-1]["quick_replies"] = replies

@@ -28,6 +28,7 @@ from bot.channels.messenger import (
     handshake_answer,
     messages_for_buttons,
     messenger_signature,
+    plain_text,
     split_text,
     verify_signature,
 )
@@ -243,6 +244,19 @@ def test_extract_events_skips_malformed_items() -> None:
 
 
 # --- outgoing formatting -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**Financement – MSP**\n• ACI", "Financement – MSP\n• ACI"),
+        ("**a** et **b**", "a et b"),
+        # A lone pair of asterisks is not markup: it stays.
+        ("5 ** 2", "5 ** 2"),
+    ],
+)
+def test_plain_text_drops_bold_marks(text: str, expected: str) -> None:
+    assert plain_text(text) == expected
 
 
 def test_split_text_keeps_short_texts_whole() -> None:
@@ -545,7 +559,7 @@ async def test_buttons_and_long_answers_reach_the_graph_api_in_messenger_shapes(
             message.sender_id, {"text": "Quelle structure ?", "buttons": buttons(5)}
         )
         await message.output_channel.send_response(
-            message.sender_id, {"text": "Voici :", "buttons": buttons(2)}
+            message.sender_id, {"text": "**MSP / CPTS** en bref :", "buttons": buttons(2)}
         )
         await message.output_channel.send_response(message.sender_id, {"text": long_text})
 
@@ -559,6 +573,8 @@ async def test_buttons_and_long_answers_reach_the_graph_api_in_messenger_shapes(
     assert messages[0]["text"] == "Quelle structure ?"
     assert [q["payload"] for q in messages[0]["quick_replies"]] == [b["payload"] for b in buttons(5)]
     assert messages[1]["attachment"]["payload"]["template_type"] == "button"
+    # Messenger shows Markdown as typed: the bold marks are dropped, the words kept.
+    assert messages[1]["attachment"]["payload"]["text"] == "MSP / CPTS en bref :"
     assert len(messages[1]["attachment"]["payload"]["buttons"]) == 2
     texts = [m["text"] for m in messages[2:]]
     assert all(len(t) <= MAX_TEXT_CHARS for t in texts)
