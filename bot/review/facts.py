@@ -29,6 +29,8 @@ LOW_CONFIDENCE = 0.7
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback"})
 HANDOFF_INTENT = "human_handoff"
+# Set by action_human_handoff, whatever the message that led to it.
+HANDOFF_SLOT = "handoff_requested"
 VERDICT_ACTION = "action_eligibility_verdict"
 ELIGIBILITY_SLOT = "eligibility_result"
 STRUCTURE_SLOT = "structure"
@@ -197,6 +199,8 @@ def summarise(sender_id: str, events: Iterable[dict[str, Any]]) -> ConversationD
         elif kind == "slot":
             if event.get("name") == STRUCTURE_SLOT:
                 delta.structures.update(_structure_ids(event.get("value")))
+            elif event.get("name") == HANDOFF_SLOT and event.get("value") is True:
+                delta.handoff = True
             elif event.get("name") == ELIGIBILITY_SLOT and event.get("value") is not None:
                 outcomes = parse_eligibility(event.get("value"))
                 if outcomes:

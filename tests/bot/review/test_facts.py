@@ -56,6 +56,21 @@ def test_summarise_reads_every_fact() -> None:
     assert not delta.fallback_on_stored_turn
 
 
+def test_the_handoff_action_flags_the_conversation_whatever_the_intent() -> None:
+    events = [
+        {
+            "event": "user",
+            "timestamp": 1.0,
+            "text": "appelez-moi",
+            "parse_data": {"intent": {"name": "inform"}},
+        },
+        {"event": "slot", "name": "handoff_requested", "value": True, "timestamp": 1.1},
+    ]
+    assert summarise("s", events).handoff
+    events[1]["value"] = None
+    assert not summarise("s", events).handoff
+
+
 def test_fallback_before_any_message_points_at_the_stored_turn() -> None:
     delta = summarise("s", [{"event": "action", "name": "action_default_fallback", "timestamp": 1.0}])
     assert delta.fallback and delta.fallback_on_stored_turn and not delta.turns
