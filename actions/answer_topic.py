@@ -6,6 +6,7 @@ structure, new topic), "et pour une CPTS ?" (same topic, new structure), "plus d
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,9 +22,9 @@ from actions.context import (
     TOPIC_BY_INTENT,
     entity_values,
     latest_intent,
-    mentioned_region,
     mentioned_structures,
     mentioned_term,
+    region_in_use,
 )
 from actions.directory import DIRECTORY_TOPICS, LEGAL_FORMS, answer_directory
 from actions.formatting import (
@@ -51,15 +52,20 @@ FOLLOW_UP_ORDER = (
 
 
 def follow_up_buttons(
-    domain: DomainDict, structure_id: str, topic: str, truncated: bool
+    domain: DomainDict, structure_id: str, topic: str, truncated: bool, available: Collection[str]
 ) -> list[dict[str, str]]:
+    """ "Plus de détails" when something was held back, then other topics the sources cover.
+
+    A button must never lead to "je n'ai pas cette information": `available` are the topics
+    the knowledge base has facts on for this structure.
+    """
     buttons = []
     if truncated:
         buttons.append(
             button(response_text(domain, "utter_more_details_title"), "ask_more", structure=structure_id)
         )
     for other in FOLLOW_UP_ORDER:
-        if other != topic:
+        if other != topic and other in available:
             buttons.append(button(topic_label(domain, other), INTENT_BY_TOPIC[other], structure=structure_id))
     return limit_buttons(buttons)
 
@@ -72,15 +78,12 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = latest_intent(tracker)
-        events: list[EventType] = []
-
-        region_id, region_text = mentioned_region(tracker)
-        if region_text and region_id is None:
+        place = region_in_use(tracker)
+        if place.unknown:
             dispatcher.utter_message(response="utter_region_unknown")
-            return events
-        if region_id:
-            events.append(SlotSet(slots.REGION, region_id))
-        region = region_id or tracker.get_slot(slots.REGION)
+            return []
+        events = place.events()
+        region_id, region = place.named, place.region
 
         last_topic = tracker.get_slot(slots.LAST_TOPIC)
         topic = TOPIC_BY_INTENT.get(intent or "") or last_topic
@@ -94,13 +97,18 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             dispatcher.utter_message(text=text, buttons=buttons)
             return events
         if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
-            # "plus de détails" after a comparison shows the whole comparison.
-            compared = structures or tracker.get_slot(COMPARED_STRUCTURES) or []
-            text, buttons, compare_events = answer_comparison(
-                self.kb, domain, list(compared), region, full=full
-            )
-            dispatcher.utter_message(text=text, buttons=buttons)
-            return events + compare_events
+            compared = list(tracker.get_slot(COMPARED_STRUCTURES) or [])
+            if intent == "ask_more" and len(structures) == 1:
+                # "plus de détails sur la MSP": everything about that one structure.
+                topic = topics.DEFINITION
+            else:
+                # "plus de détails" shows the whole comparison; "et avec une ESS ?" adds a column.
+                compared += [item for item in structures if item not in compared]
+                text, buttons, compare_events = answer_comparison(
+                    self.kb, domain, compared, region, full=full
+                )
+                dispatcher.utter_message(text=text, buttons=buttons)
+                return events + compare_events
         refines_previous_answer = bool(region_id and topic and structure_id)
         if intent == "inform" and not structures and not term and not refines_previous_answer:
             # A bare region ("je suis en Bretagne") with nothing to refine is just remembered.
@@ -134,7 +142,10 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 
         text, truncated = self._answer(domain, structure, topic, region, term, full)
-        dispatcher.utter_message(text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated))
+        available = self.kb.available_topics(structure.id)
+        dispatcher.utter_message(
+            text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated, available)
+        )
         return [
             *events,
             SlotSet(slots.STRUCTURE, structure.id),
@@ -182,7 +193,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
                         + response_text(domain, "utter_source", citation=procedure.source.reference)
                     )
                 prefix, suffix = region_notes(
-                    domain, region, {procedure.source.region for procedure in procedures}
+                    domain, self.kb, region, {procedure.source.region for procedure in procedures}
                 )
                 return join_blocks(prefix, header, *blocks, suffix), len(shown) < len(procedures)
 
@@ -203,5 +214,5 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             return nothing_found(domain, self.kb, subject, region, structure.id), False
 
         rendered = render_sourced(domain, rows, **limits)
-        prefix, suffix = region_notes(domain, region, {row.source.region for row in rows})
+        prefix, suffix = region_notes(domain, self.kb, region, {row.source.region for row in rows})
         return join_blocks(prefix, header, rendered.text, suffix), rendered.truncated

@@ -6,7 +6,10 @@ same way (and the tests can exercise them on trackers built from fixtures).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
 from knowledge import topics
@@ -84,9 +87,25 @@ def mentioned_region(tracker: Tracker) -> tuple[str | None, str | None]:
     return None, None
 
 
-def current_region(tracker: Tracker) -> str | None:
-    region_id, _ = mentioned_region(tracker)
-    return region_id or tracker.get_slot(slots.REGION)
+@dataclass(frozen=True)
+class RegionInUse:
+    """The region an answer is for: named in the latest message, or remembered."""
+
+    region: str | None
+    named: str | None  # named now, to remember in the slot
+    unknown: bool  # the message names a place the resolver does not know: say so, never guess
+
+    def events(self) -> list[EventType]:
+        return [SlotSet(slots.REGION, self.named)] if self.named else []
+
+
+def region_in_use(tracker: Tracker) -> RegionInUse:
+    region_id, region_text = mentioned_region(tracker)
+    return RegionInUse(
+        region=region_id or tracker.get_slot(slots.REGION),
+        named=region_id,
+        unknown=bool(region_text) and region_id is None,
+    )
 
 
 def mentioned_term(tracker: Tracker) -> str | None:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.context import current_structure, latest_intent, mentioned_region
+from actions.context import current_structure, latest_intent, region_in_use
 from actions.formatting import BULLET, citations_line, group_by_source, join_blocks
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_buttons, response_text
@@ -32,6 +32,21 @@ TOPIC_BY_INTENT = {
     "ask_medico_social": MEDICO_SOCIAL,
 }
 PACA = "paca"
+
+
+def regional_contacts(kb: KnowledgeBase, region: str | None, structure_id: str | None) -> list[Contact]:
+    """Contacts of the user's own region, those named for the structure first.
+
+    When none is named for the structure, every contact of the region: PACA's documents only
+    name CPTS contacts, and they are still the right people to ask about an MSP. Contacts of
+    other regions never help, so they are left out.
+    """
+    if region is None:
+        return []
+    local = [item for item in kb.contacts(region=region, structure_id=structure_id) if item.region == region]
+    if not local and structure_id is not None:
+        local = [item for item in kb.contacts(region=region) if item.region == region]
+    return local
 
 
 def contact_line(contact: Contact) -> str:
@@ -69,8 +84,7 @@ def answer_directory(
                 response_text(domain, "utter_contacts_ask_region"),
                 response_buttons(domain, "utter_contacts_ask_region"),
             )
-        contacts = kb.contacts(region=region, structure_id=structure_id)
-        local = [contact for contact in contacts if contact.region == region]
+        local = regional_contacts(kb, region, structure_id)
         if not local:
             return (
                 response_text(domain, "utter_no_contacts", region_name=REGION_NAMES.get(region, region)),
@@ -120,13 +134,10 @@ class ActionAnswerDirectory(UsesKnowledgeBase, Action):
     ) -> list[EventType]:
         topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "", CONTACT)
         events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
-        region_id, region_text = mentioned_region(tracker)
-        if region_text and region_id is None:
+        place = region_in_use(tracker)
+        if place.unknown:
             dispatcher.utter_message(response="utter_region_unknown")
             return events
-        if region_id:
-            events.append(SlotSet(slots.REGION, region_id))
-        region = region_id or tracker.get_slot(slots.REGION)
-        text, buttons = answer_directory(self.kb, domain, topic, region, current_structure(tracker))
+        text, buttons = answer_directory(self.kb, domain, topic, place.region, current_structure(tracker))
         dispatcher.utter_message(text=text, buttons=buttons)
-        return events
+        return events + place.events()

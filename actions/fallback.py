@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.formatting import MAX_BUTTONS, intent_payload
 from actions.texts import response_text
 
+OUT_OF_SCOPE = "out_of_scope"
 # Intents worth suggesting: the ones a button label can describe.
 SUGGESTIBLE_PREFIXES = ("ask_", "check_eligibility", "human_handoff")
 
@@ -54,7 +55,14 @@ class ActionDefaultAskAffirmation(Action):
             }
             for intent in suggested_intents(message.get("intent_ranking") or [], MAX_BUTTONS - 1, domain)
         ]
-        # "Autre chose" denies, which makes Rasa ask the user to rephrase (second stage).
-        buttons.append({"title": response_text(domain, "utter_ask_affirmation_other"), "payload": "/deny"})
+        if not buttons:
+            # Nothing worth suggesting: a lone "Autre chose" would only cost the user a tap.
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        # Rasa's two-stage fallback reads out_of_scope as "none of these" and asks the user
+        # to rephrase; any other intent (deny included) would end the fallback unanswered.
+        buttons.append(
+            {"title": response_text(domain, "utter_ask_affirmation_other"), "payload": f"/{OUT_OF_SCOPE}"}
+        )
         dispatcher.utter_message(response="utter_ask_affirmation", buttons=buttons)
         return []

@@ -32,7 +32,6 @@ class Sourced(Protocol):
 class Rendered:
     text: str
     truncated: bool
-    regions: tuple[str, ...]
 
 
 def group_by_source(rows: Iterable[Sourced]) -> list[tuple[Source, list[Sourced]]]:
@@ -48,7 +47,7 @@ def render_sourced(
     rows: Sequence[Sourced],
     *,
     max_groups: int | None = 2,
-    max_items: int | None = 4,
+    max_items: int | None = 2,
 ) -> Rendered:
     """Bullets grouped by source, each group closed by its citation.
 
@@ -66,8 +65,7 @@ def render_sourced(
         lines = [BULLET + item.text for item in items]
         lines.append(response_text(domain, "utter_source", citation=source.reference))
         blocks.append("\n".join(lines))
-    regions = tuple(dict.fromkeys(source.region for source, _ in groups))
-    return Rendered("\n\n".join(blocks), truncated, regions)
+    return Rendered("\n\n".join(blocks), truncated)
 
 
 def citations_line(domain: DomainDict, sources: Iterable[Source]) -> str:
@@ -98,8 +96,3 @@ def limit_buttons(buttons: Sequence[dict[str, str]]) -> list[dict[str, str]]:
 
 def join_blocks(*blocks: str | None) -> str:
     return "\n\n".join(block for block in blocks if block)
-
-
-def format_euros(amount: int) -> str:
-    """12000 -> "12 000 €" with the narrow no-break space French typography uses."""
-    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"

@@ -300,7 +300,7 @@ class KnowledgeBase:
                 for item in structures
             }
             if any(values.values()):
-                rows.append(ComparisonRow(topics.label(topic), values, topic))
+                rows.append(ComparisonRow(topic, values))
         return Comparison(structures, tuple(rows))
 
     # ------------------------------------------------------------------ directory
@@ -544,26 +544,3 @@ class KnowledgeBase:
         if code is None:
             raise ValueError(f"Département inconnu : {department!r}")
         return code
-
-    def search_facts(self, words: str, region: str | None = None, limit: int = 10) -> list[Fact]:
-        """Facts whose text contains every word given (case-insensitive), region order."""
-        region_id = self._region(region)
-        terms = [word for word in words.split() if len(word) > 2]
-        if not terms:
-            return []
-        with session_scope(self.engine) as session:
-            sources = self._sources(session)
-            statement = select(models.FactRow).order_by(models.FactRow.position)
-            for term in terms:
-                pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                statement = statement.where(
-                    or_(
-                        models.FactRow.text.ilike(pattern, escape="\\"),
-                        models.FactRow.quote.ilike(pattern, escape="\\"),
-                    )
-                )
-            facts = [
-                Fact(row.structure_id, row.topic, row.text, row.quote, sources[row.source_file])
-                for row in session.execute(statement).scalars()
-            ]
-        return self._ordered(facts, region_id, lambda fact: fact.source)[:limit]

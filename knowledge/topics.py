@@ -1,4 +1,4 @@
-"""Topic identifiers of knowledge facts, and their French labels.
+"""Topic identifiers of knowledge facts (their French labels are responses in domain.yml).
 
 A fact answers one topic about one structure (or about coordinated practice in general).
 Funding statements are structured rows (see `KnowledgeBase.funding`), shown as facts of topic
@@ -62,29 +62,3 @@ COMPARISON_TOPICS: tuple[str, ...] = (
     JOIN,
     CREATION,
 )
-
-TOPIC_LABELS: dict[str, str] = {
-    DEFINITION: "Définition",
-    APPROACH: "Approche",
-    TERRITORY: "Territoire",
-    MEMBERS: "Professionnels requis",
-    STATUS: "Statut des professionnels",
-    LEGAL_FORM: "Forme juridique",
-    MISSIONS: "Missions et objectifs",
-    ADVANTAGES: "Avantages",
-    CREATION: "Création",
-    JOIN: "Adhésion",
-    FEES: "Tarifs",
-    FUNDING: "Financement",
-    LEGAL_REFERENCES: "Références juridiques",
-    RESOURCES: "Ressources",
-    STATISTICS: "Chiffres clés",
-    SUCCESS_FACTORS: "Facteurs de réussite",
-    SECURE_MESSAGING: "Messagerie sécurisée",
-    EXAMPLES: "Exemples et témoignages",
-}
-
-
-def label(topic: str) -> str:
-    """French label of a topic ("funding" -> "Financement"); the id itself when unknown."""
-    return TOPIC_LABELS.get(topic, topic)

@@ -50,11 +50,6 @@ class Source:
         title = f"{self.kind} « {self.title} »" if self.kind else f"« {self.title} »"
         return f"{title}, {self.publisher} ({self.region_name}, {self.date_label})"
 
-    @property
-    def citation(self) -> str:
-        """The reference prefixed with "Source : ", as shown under an answer."""
-        return f"Source : {self.reference}"
-
 
 @dataclass(frozen=True)
 class Structure:
@@ -205,9 +200,8 @@ class CptsExample:
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    criterion: str  # French label ("Forme juridique")
+    topic: str  # the criterion; its French label is in domain.yml (utter_topic_label_<topic>)
     values: dict[str, tuple[Fact, ...]]  # structure id -> facts, region order
-    topic: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from actions.answer_topic import ActionAnswerTopic
 from actions.formatting import MAX_BUTTONS
+from knowledge.names import STRUCTURE_IDS
 from tests.actions.conftest import make_tracker
 
 
@@ -98,9 +101,10 @@ async def test_glossary_term(action, run_action) -> None:
     assert "Source" in run.text
 
 
-async def test_unknown_term_is_admitted(action, run_action) -> None:
+async def test_unknown_term_is_admitted_with_whom_to_ask(action, run_action) -> None:
     run = await run_action(action, make_tracker("c'est quoi le XYZQ", "ask_definition", [("term", "XYZQ")]))
     assert "Je ne connais pas le terme « XYZQ »" in run.text
+    assert "Agence régionale de santé (ARS)" in run.text
 
 
 async def test_creation_steps_are_numbered_and_regional(action, run_action) -> None:
@@ -166,3 +170,67 @@ async def test_nothing_in_the_sources_is_said_honestly(action, run_action) -> No
         make_tracker("tarifs d'une PTA", "ask_fees", [("structure", "pta")], slots={"region": "bretagne"}),
     )
     assert "Je n'ai pas cette information dans mes sources" in run.text
+
+
+@pytest.mark.parametrize("structure", STRUCTURE_IDS)
+async def test_follow_up_buttons_never_lead_to_an_empty_answer(action, run_action, structure: str) -> None:
+    first = await run_action(action, make_tracker("c'est quoi", "ask_definition", [("structure", structure)]))
+    buttons = first.messages[0]["buttons"]
+    assert buttons, first.text
+    for offered in buttons:
+        intent, _, entities = offered["payload"].removeprefix("/").partition("{")
+        assert json.loads("{" + entities) == {"structure": structure}
+        follow = await run_action(
+            action,
+            make_tracker(
+                offered["title"],
+                intent,
+                [("structure", structure)],
+                slots={"structure": structure, "last_topic": "definition"},
+            ),
+        )
+        assert "Je n'ai pas cette information" not in follow.text, (offered, follow.text)
+        assert "Source" in follow.text
+
+
+async def test_short_answer_first_then_everything_on_request(action, run_action) -> None:
+    short = await run_action(
+        action, make_tracker("c'est quoi une MSP", "ask_definition", [("structure", "msp")])
+    )
+    blocks = short.text.split("\n\n")
+    assert all(block.count("• ") <= 2 for block in blocks)
+    assert short.messages[0]["buttons"][0]["title"] == "Plus de détails"
+    more = await run_action(
+        action,
+        make_tracker("plus de détails", "ask_more", slots={"structure": "msp", "last_topic": "definition"}),
+    )
+    assert more.text.count("• ") > short.text.count("• ")
+    assert more.text.count("Source : ") >= short.text.count("Source : ")
+
+
+async def test_a_documented_region_is_not_said_to_lack_documents(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "c'est quoi une CPTS", "ask_definition", [("structure", "cpts")], slots={"region": "bretagne"}
+        ),
+    )
+    assert "ARS Bretagne" in run.text
+    assert "pas de document" not in run.text and "ne traitent pas" not in run.text
+
+
+async def test_a_point_the_regional_documents_miss_is_said_before_other_sources(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker("financement ESS", "ask_funding", [("structure", "ess")], slots={"region": "bretagne"}),
+    )
+    assert run.text.startswith("Mes documents sur la région Bretagne ne traitent pas ce point")
+    assert "80 000" in run.text and "Centre-Val de Loire" in run.text
+
+
+async def test_a_region_without_documents_is_said_before_other_sources(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker("financement ESS", "ask_funding", [("structure", "ess")], slots={"region": "normandie"}),
+    )
+    assert run.text.startswith("Je n'ai pas de document spécifique à la région Normandie")

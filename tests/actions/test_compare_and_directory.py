@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from actions.answer_topic import ActionAnswerTopic
 from actions.compare import ActionCompareStructures
 from actions.directory import ActionAnswerDirectory
 from actions.fallback import ActionDefaultAskAffirmation
@@ -23,6 +26,68 @@ async def test_comparison_has_one_line_per_structure_and_criterion(kb, run_actio
     assert "Source" in text
     assert run.slot("compared_structures") == ["msp", "cpts"]
     assert len(run.messages[0]["buttons"]) <= MAX_BUTTONS
+
+
+async def test_comparison_lines_name_their_source(kb, run_action) -> None:
+    run = await run_action(
+        ActionCompareStructures(kb),
+        make_tracker("MSP ou CPTS ?", "ask_difference", [("structure", "msp"), ("structure", "cpts")]),
+    )
+    lines = run.text.splitlines()
+    values = [line for line in lines if line.startswith(("• MSP : ", "• CPTS : "))]
+    answered = [line for line in values if "non précisé" not in line]
+    assert answered and all(re.search(r"\[\d\]$", line) for line in answered)
+    key = next(line for line in lines if line.startswith("Sources : "))
+    marks = {int(number) for line in answered for number in re.findall(r"\[(\d)\]$", line)}
+    for number in marks:
+        assert f"[{number}] " in key
+    # The CPTS envelope comes from the national article, the MSP ACI figure from a region.
+    assert "France entière" in key
+    # Criteria carry the labels of the rest of the conversation (domain.yml).
+    assert "**Membres nécessaires**" in run.text
+    # No region known and regional documents quoted: the answer says facts vary.
+    assert "varient selon les régions" in run.text
+
+
+async def test_comparison_remembers_the_region_it_names(kb, run_action) -> None:
+    run = await run_action(
+        ActionCompareStructures(kb),
+        make_tracker(
+            "différence MSP CPTS en Bretagne",
+            "ask_difference",
+            [("structure", "msp"), ("structure", "cpts"), ("region", "Bretagne")],
+        ),
+    )
+    assert run.slot("region") == "bretagne"
+    assert "varient selon les régions" not in run.text
+
+
+async def test_after_a_comparison_another_structure_adds_a_column(kb, run_action) -> None:
+    run = await run_action(
+        ActionAnswerTopic(kb),
+        make_tracker(
+            "et avec une ESS ?",
+            "inform",
+            [("structure", "ess")],
+            slots={"last_topic": "difference", "compared_structures": ["msp", "cpts"]},
+        ),
+    )
+    assert "MSP / CPTS / ESS" in run.text
+    assert run.slot("compared_structures") == ["msp", "cpts", "ess"]
+
+
+async def test_after_a_comparison_more_details_on_one_structure(kb, run_action) -> None:
+    run = await run_action(
+        ActionAnswerTopic(kb),
+        make_tracker(
+            "plus de détails sur la MSP",
+            "ask_more",
+            [("structure", "msp")],
+            slots={"last_topic": "difference", "compared_structures": ["msp", "cpts"]},
+        ),
+    )
+    assert "Définition – Maison de santé pluriprofessionnelle (MSP)" in run.text
+    assert run.slot("structure") == "msp" and run.slot("last_topic") == "definition"
 
 
 async def test_comparison_with_the_structure_discussed_before(kb, run_action) -> None:
@@ -95,10 +160,56 @@ async def test_handoff_flags_the_conversation_and_gives_a_regional_contact(kb, r
     assert "Bretagne" in run.text and "@" in run.text
 
 
-async def test_handoff_without_region_still_flags(kb, run_action) -> None:
+async def test_handoff_without_region_still_flags_and_asks_for_it(kb, run_action) -> None:
     run = await run_action(ActionHumanHandoff(kb), make_tracker("un humain svp", "human_handoff"))
     assert run.slot("handoff_requested") is True
     assert [m.get("response") for m in run.messages] == ["utter_handoff_no_region"]
+    assert [b["payload"] for b in run.messages[0]["buttons"]] == [
+        '/inform{"region": "Bretagne"}',
+        '/inform{"region": "Centre-Val de Loire"}',
+        '/inform{"region": "PACA"}',
+    ]
+    # The region given next is answered with its contacts.
+    assert run.slot("last_topic") == "contact"
+
+
+async def test_region_given_after_the_handoff_gets_its_contacts(kb, run_action) -> None:
+    run = await run_action(
+        ActionAnswerTopic(kb),
+        make_tracker("PACA", "inform", [("region", "PACA")], slots={"last_topic": "contact"}),
+    )
+    assert "URPS infirmière PACA" in run.text and "Source" in run.text
+    assert run.slot("region") == "paca"
+
+
+async def test_handoff_about_an_msp_in_paca_gives_the_region_contacts(kb, run_action) -> None:
+    # PACA's documents name contacts for CPTS only: they are still the people to ask.
+    run = await run_action(
+        ActionHumanHandoff(kb),
+        make_tracker("un conseiller", "human_handoff", slots={"region": "paca", "structure": "msp"}),
+    )
+    assert "(Provence-Alpes-Côte d'Azur)" in run.text and "PACA" in run.text
+    assert "Source" in run.text
+
+
+async def test_handoff_in_a_region_without_contacts_says_so(kb, run_action) -> None:
+    run = await run_action(
+        ActionHumanHandoff(kb), make_tracker("un humain", "human_handoff", slots={"region": "occitanie"})
+    )
+    assert run.slot("handoff_requested") is True
+    assert [m.get("response") for m in run.messages] == ["utter_handoff_no_contacts"]
+    assert run.messages[0]["region_name"] == "Occitanie"
+
+
+async def test_contacts_about_an_msp_in_paca(kb, run_action) -> None:
+    run = await run_action(
+        ActionAnswerDirectory(kb),
+        make_tracker(
+            "qui contacter pour une MSP en PACA", "ask_contact", [("structure", "msp"), ("region", "PACA")]
+        ),
+    )
+    assert "Je n'ai pas de contact" not in run.text
+    assert "ARS PACA" in run.text
 
 
 async def test_fallback_suggests_likely_questions_as_buttons(run_action) -> None:
@@ -118,7 +229,8 @@ async def test_fallback_suggests_likely_questions_as_buttons(run_action) -> None
     buttons = run.messages[0]["buttons"]
     assert [b["title"] for b in buttons] == ["Le financement", "Les membres nécessaires", "Autre chose"]
     assert buttons[0]["payload"] == '/ask_funding{"structure": ["msp"]}'
-    assert buttons[-1]["payload"] == "/deny"
+    # Rasa's two-stage fallback asks for a rephrasing only after out_of_scope.
+    assert buttons[-1]["payload"] == "/out_of_scope"
 
 
 async def test_fallback_never_offers_medical_advice_or_more_details(run_action) -> None:
@@ -136,3 +248,17 @@ async def test_fallback_never_offers_medical_advice_or_more_details(run_action) 
     run = await run_action(ActionDefaultAskAffirmation(), tracker)
     titles = [b["title"] for b in run.messages[0]["buttons"]]
     assert titles == ["Une définition", "Autre chose"]
+
+
+async def test_fallback_with_nothing_to_suggest_asks_to_rephrase(run_action) -> None:
+    tracker = make_tracker(
+        "ouais",
+        "nlu_fallback",
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "inform", "confidence": 0.3},
+            {"name": "ask_more", "confidence": 0.2},
+        ],
+    )
+    run = await run_action(ActionDefaultAskAffirmation(), tracker)
+    assert [m.get("response") for m in run.messages] == ["utter_ask_rephrase"]

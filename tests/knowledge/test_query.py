@@ -236,14 +236,14 @@ def test_compare_nothing_known(any_kb: KnowledgeBase) -> None:
     assert [item.id for item in any_kb.compare(["inconnue", "cds"]).structures] == ["cds"]
 
 
-def test_compare_rows_have_french_criteria(any_kb: KnowledgeBase) -> None:
+def test_compare_rows_follow_the_comparison_criteria(any_kb: KnowledgeBase) -> None:
     comparison = any_kb.compare(["msp", "cpts", "msp"])
     assert isinstance(comparison, Comparison)
     assert [structure.id for structure in comparison.structures] == ["msp", "cpts"]
-    criteria = [row.criterion for row in comparison.rows]
-    assert criteria[:3] == ["Approche", "Territoire", "Professionnels requis"]
-    assert "Financement" in criteria and "Forme juridique" in criteria
-    legal = next(row for row in comparison.rows if row.criterion == "Forme juridique")
+    criteria = [row.topic for row in comparison.rows]
+    assert criteria[:3] == [topics.APPROACH, topics.TERRITORY, topics.MEMBERS]
+    assert topics.FUNDING in criteria and topics.LEGAL_FORM in criteria
+    legal = next(row for row in comparison.rows if row.topic == topics.LEGAL_FORM)
     assert legal.values["cpts"][0].text.startswith("Forme juridique : association loi 1901")
 
 
@@ -301,8 +301,8 @@ def test_no_contact_for_a_region_without_documents(any_kb: KnowledgeBase) -> Non
 def test_sources_and_citations(any_kb: KnowledgeBase) -> None:
     sources = {source.file: source for source in any_kb.sources()}
     assert len(sources) == 5
-    assert sources["002_4abe0d26f821563e.txt"].citation == (
-        "Source : guide « Exercice coordonné », URPS infirmière PACA (Provence-Alpes-Côte d'Azur, juin 2019)"
+    assert sources["002_4abe0d26f821563e.txt"].reference == (
+        "guide « Exercice coordonné », URPS infirmière PACA (Provence-Alpes-Côte d'Azur, juin 2019)"
     )
     assert sources["001_c14e9e1960c72a5f.txt"].region_name == "France entière"
 
@@ -312,9 +312,14 @@ def test_regions_flags_documented_ones(any_kb: KnowledgeBase) -> None:
     assert documented == {"national", CVL, "bretagne", "paca", "occitanie"}
 
 
-def test_available_topics_and_search(any_kb: KnowledgeBase) -> None:
+def test_available_topics(any_kb: KnowledgeBase) -> None:
     available = any_kb.available_topics("asso_infirmiers")
     assert available == [topics.DEFINITION, topics.LEGAL_FORM, topics.JOIN, topics.FEES, topics.FUNDING]
-    found = any_kb.search_facts("vaccinodrome")
-    assert len(found) == 1 and found[0].structure == "esp"
-    assert any_kb.search_facts("100%_") == []
+    # The documents say nothing of a PTA's funding or creation.
+    assert any_kb.available_topics("pta") == [
+        topics.DEFINITION,
+        topics.TERRITORY,
+        topics.MISSIONS,
+        topics.JOIN,
+        topics.LEGAL_REFERENCES,
+    ]

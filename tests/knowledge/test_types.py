@@ -21,11 +21,10 @@ PACA = Source(
 )
 
 
-def test_citation_names_document_region_and_date() -> None:
-    assert PACA.citation == (
-        "Source : guide « Exercice coordonné », URPS infirmière PACA (Provence-Alpes-Côte d'Azur, juin 2019)"
+def test_reference_names_document_region_and_date() -> None:
+    assert PACA.reference == (
+        "guide « Exercice coordonné », URPS infirmière PACA (Provence-Alpes-Côte d'Azur, juin 2019)"
     )
-    assert PACA.reference == PACA.citation.removeprefix("Source : ")
     untyped = dataclasses.replace(PACA, kind="")
     assert untyped.reference.startswith("« Exercice coordonné », URPS")
 
@@ -48,6 +47,3 @@ def test_funding_has_amount(amounts: tuple[int | None, ...], expected: bool) -> 
 def test_vocabularies() -> None:
     assert "par an et par équipe" in FUNDING_UNITS and "en une fois" in FUNDING_UNITS
     assert set(topics.COMPARISON_TOPICS) <= set(topics.ALL_TOPICS)
-    assert all(topic in topics.TOPIC_LABELS for topic in topics.ALL_TOPICS)
-    assert topics.label(topics.FUNDING) == "Financement"
-    assert topics.label("inconnu") == "inconnu"

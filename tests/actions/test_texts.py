@@ -1,0 +1,46 @@
+"""The French text the actions use lives in domain.yml: every response they name must exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from actions.compare import COMPARE_TOPIC
+from actions.context import TOPIC_BY_INTENT
+from actions.texts import MissingResponse, response_text
+from knowledge import topics
+
+ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
+RESPONSE_NAME = re.compile(r"""["'](utter_[a-z_]+)["']""")
+
+
+def named_responses() -> set[str]:
+    names: set[str] = set()
+    for path in ACTIONS_DIR.glob("*.py"):
+        names.update(RESPONSE_NAME.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_the_scan_finds_the_responses_actions_use() -> None:
+    # Guards the regular expression: an empty scan would make the next test pass vacuously.
+    assert {"utter_nothing_in_kb", "utter_handoff_no_region", "utter_region_not_covered"} <= named_responses()
+
+
+@pytest.mark.parametrize("name", sorted(named_responses()))
+def test_every_response_an_action_names_is_in_the_domain(domain_dict: dict, name: str) -> None:
+    assert name in domain_dict["responses"]
+
+
+@pytest.mark.parametrize(
+    "topic",
+    sorted({topics.DEFINITION, *TOPIC_BY_INTENT.values(), *topics.COMPARISON_TOPICS} - {COMPARE_TOPIC}),
+)
+def test_every_topic_an_answer_can_show_has_a_french_label(domain_dict: dict, topic: str) -> None:
+    assert response_text(domain_dict, f"utter_topic_label_{topic}")
+
+
+def test_a_missing_response_is_an_error_not_an_empty_text(domain_dict: dict) -> None:
+    with pytest.raises(MissingResponse):
+        response_text(domain_dict, "utter_does_not_exist")
