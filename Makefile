@@ -23,4 +23,4 @@ lint: setup
 	.venv/bin/ruff check bot actions knowledge eligibility tests bench
 
 nlu-eval: setup
-	.venv/bin/python bench/nlu_eval.py --cross-validation
+	.venv/bin/python -m bench.nlu_eval --cross-validation

@@ -1,17 +1,20 @@
 """Evaluate the NLU on the held-out set, and optionally by 5-fold cross-validation.
 
-    python bench/nlu_eval.py [--model PATH] [--cross-validation] [--out DIR] [--min-intent-f1 X]
+    python -m bench.nlu_eval [--model PATH] [--cross-validation] [--out DIR] [--min-intent-f1 X]
 
 The held-out set (tests/nlu/heldout.yml) is never used for training. Without --model, the
 newest models/*.tar.gz is evaluated; if there is none, an NLU-only model is trained into
-/tmp/nlu-models first. Cross-validation retrains DIET five times on data/nlu (several minutes
-on 2 cores). Rasa writes its full reports (intent_report.json, errors, confusion matrix) under
+/tmp/nlu-models first. Besides Rasa's intent and entity reports, the held-out set is parsed
+once more to score what the actions act on: the structure and region ids they resolve.
+Cross-validation retrains DIET five times on data/nlu (about 30 minutes on 2 cores). Rasa
+writes its full reports (intent_report.json, errors, confusion matrix) under
 --out; this script prints the headline figures and writes them to <out>/summary.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import subprocess
@@ -21,6 +24,11 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.context import mentioned_region, mentioned_structures
+from knowledge import names
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -118,6 +126,67 @@ def summarise(report_dir: Path) -> dict[str, Any]:
     return summary
 
 
+def _resolved(structures: list[str], region: str | None) -> dict[str, Any]:
+    return {"structures": sorted(set(structures)), "region": region}
+
+
+def expected_ids(entities: list[dict[str, Any]]) -> dict[str, Any]:
+    """The structure and region ids an annotated example names."""
+    structures = [names.resolve_structure(str(e["value"])) for e in entities if e["entity"] == "structure"]
+    regions = [names.resolve_region(str(e["value"])) for e in entities if e["entity"] == "region"]
+    return _resolved([item for item in structures if item], regions[0] if regions else None)
+
+
+def predicted_ids(parsed: dict[str, Any]) -> dict[str, Any]:
+    """The structure and region ids the actions read from a parse (actions.context, unchanged)."""
+    tracker = Tracker("eval", {}, parsed, [], False, None, {}, "action_listen")
+    region_id, _ = mentioned_region(tracker)
+    return _resolved(mentioned_structures(tracker), region_id)
+
+
+def score_resolution(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """Share of examples whose resolved ids match, for structures and for regions.
+
+    `pairs` are (expected, predicted) as given by expected_ids / predicted_ids. Every example
+    counts for structures, so that a structure found where none was named is an error too;
+    for regions, only examples that name one, or where one was found, count.
+    """
+    structure_ok = sum(expected["structures"] == predicted["structures"] for expected, predicted in pairs)
+    with_region = [(e, p) for e, p in pairs if e["region"] or p["region"]]
+    region_ok = sum(expected["region"] == predicted["region"] for expected, predicted in with_region)
+    return {
+        "structure_examples": len(pairs),
+        "structure_accuracy": round(structure_ok / len(pairs), 4) if pairs else None,
+        "region_examples": len(with_region),
+        "region_accuracy": round(region_ok / len(with_region), 4) if with_region else None,
+    }
+
+
+def evaluate_resolution(model: Path) -> dict[str, Any]:
+    """Parse every held-out example with the model and score the ids the actions resolve."""
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    agent = Agent.load(str(model))
+    examples = load_data(str(HELDOUT)).intent_examples
+
+    async def parse_all() -> list[dict[str, Any]]:
+        return [await agent.parse_message(example.get("text")) for example in examples]
+
+    parses = asyncio.run(parse_all())
+    pairs = [
+        (expected_ids(example.get("entities") or []), predicted_ids(parsed))
+        for example, parsed in zip(examples, parses, strict=True)
+    ]
+    scores = score_resolution(pairs)
+    scores["errors"] = [
+        {"text": example.get("text"), "expected": expected, "predicted": predicted}
+        for example, (expected, predicted) in zip(examples, pairs, strict=True)
+        if expected != predicted
+    ]
+    return scores
+
+
 def print_summary(title: str, summary: dict[str, Any]) -> None:
     print(f"\n== {title} ==")
     print(f"exemples            : {summary['examples']}")
@@ -137,6 +206,18 @@ def print_summary(title: str, summary: dict[str, Any]) -> None:
         print("confusions (expected -> predicted):")
         for row in summary["confusions"]:
             print(f"  {row['expected']} -> {row['predicted']}: {row['count']}")
+    resolution = summary.get("resolution")
+    if resolution:
+        print(
+            f"structures résolues: {resolution['structure_accuracy']:.4f} "
+            f"({resolution['structure_examples']} exemples)"
+        )
+        print(
+            f"régions résolues    : {resolution['region_accuracy']:.4f} "
+            f"({resolution['region_examples']} exemples)"
+        )
+        for error in resolution["errors"]:
+            print(f"  {error['text']!r}: attendu {error['expected']}, lu {error['predicted']}")
 
 
 def evaluate_heldout(model: Path, out: Path) -> dict[str, Any]:
@@ -148,6 +229,7 @@ def evaluate_heldout(model: Path, out: Path) -> dict[str, Any]:
         out / "heldout.log",
     )
     summary = summarise(report_dir)
+    summary["resolution"] = evaluate_resolution(model)
     summary["model"] = str(model)
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
