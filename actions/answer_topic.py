@@ -97,12 +97,12 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             dispatcher.utter_message(text=text, buttons=buttons)
             return events
         if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
-            compared = list(tracker.get_slot(COMPARED_STRUCTURES) or [])
             if intent == "ask_more" and len(structures) == 1:
                 # "plus de détails sur la MSP": everything about that one structure.
                 topic = topics.DEFINITION
             else:
                 # "plus de détails" shows the whole comparison; "et avec une ESS ?" adds a column.
+                compared = list(tracker.get_slot(COMPARED_STRUCTURES) or [])
                 compared += [item for item in structures if item not in compared]
                 text, buttons, compare_events = answer_comparison(
                     self.kb, domain, compared, region, full=full
