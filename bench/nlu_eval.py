@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -166,7 +167,10 @@ def evaluate_resolution(model: Path) -> dict[str, Any]:
     """Parse every held-out example with the model and score the ids the actions resolve."""
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.utils.log_utils import configure_structlog
 
+    # Otherwise every parse is logged at debug level, burying the figures.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
     examples = load_data(str(HELDOUT)).intent_examples
 
