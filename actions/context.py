@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
 from knowledge import topics
-from knowledge.names import find_structures, resolve_region, resolve_structure
+from knowledge.names import find_region_name, find_structures, resolve_region, resolve_structure
 
 # Question intent -> knowledge topic answered by action_answer_topic.
 TOPIC_BY_INTENT: dict[str, str] = {
@@ -80,11 +80,14 @@ def current_structure(tracker: Tracker) -> str | None:
 def mentioned_region(tracker: Tracker) -> tuple[str | None, str | None]:
     """(region id, raw text) for a region or département named in the latest message.
 
-    The id is None when the user named a place the resolver does not know.
+    The id is None when the user named a place the resolver does not know. Like structures,
+    a place the NLU missed ("le Gard a-t-il des CPTS ?") is looked for in the raw text.
     """
     for value in entity_values(tracker, slots.ENTITY_REGION):
         return resolve_region(value), value
-    return None, None
+    text = latest_text(tracker)
+    region_id = None if text.startswith("/") else find_region_name(text)
+    return (region_id, text) if region_id else (None, None)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ __all__ = [
     "STRUCTURE_PATTERNS",
     "department_name",
     "department_region",
+    "find_region_name",
     "find_structures",
     "normalise_name",
     "resolve_department",
@@ -257,7 +258,14 @@ def _department_code(token: str) -> str | None:
     return None
 
 
-def _find_place(text: str) -> tuple[str, str] | None:
+def _find_place(text: str, *, sentence: bool = False) -> tuple[str, str] | None:
+    """("department", code) or ("region", id) named in `text`, or None.
+
+    `sentence`: the text is a whole message nobody tagged as a place, so only unmistakable
+    names count: no numbers ("le 12 décembre", "appelez le 15"), no typo guessing, and a name
+    that is also an everyday word only after "département" or "région" ("dans le centre de
+    santé" is no region).
+    """
     words = [_PLACE_ABBREVIATIONS.get(word, word) for word in _tokens(text)]
     content = [word for word in words if word not in _FILLERS]
     names = _place_names()
@@ -272,15 +280,19 @@ def _find_place(text: str) -> tuple[str, str] | None:
                 at = position + key.index(core[0])
                 before = tuple(words[max(0, at - 2) : at])
                 alone = content == core
-                cued = before in _NAME_CUES or "departement" in before or "region" in before
-                if not (alone or cued):
+                # "département du Nord", "département de la Somme".
+                explicit = bool({"departement", "region"} & set(words[max(0, at - 3) : at]))
+                cued = explicit or (not sentence and before in _NAME_CUES)
+                if not (cued or (alone and not sentence)):
                     continue
             return names[key]
         word = words[position]
+        if sentence:
+            continue
         code = _department_code(word) if word[0].isdigit() or word in ("2a", "2b") else None
         if code and (content == [word] or (position > 0 and words[position - 1] in _NUMBER_CUES)):
             return ("department", code)
-    return _find_misspelt_place(content)
+    return None if sentence else _find_misspelt_place(content)
 
 
 def _find_misspelt_place(content: list[str]) -> tuple[str, str] | None:
@@ -320,6 +332,20 @@ def resolve_region(text: str) -> str | None:
     if stripped in REGION_NAMES:
         return stripped
     place = _find_place(stripped)
+    if place is None:
+        return None
+    kind, value = place
+    return _DEPARTMENT_BY_CODE[value][1] if kind == "department" else value
+
+
+def find_region_name(text: str) -> str | None:
+    """The region of a region or département named in a whole sentence, or None.
+
+    For messages in which the NLU tagged no place ("un projet de CPTS dans les Alpes-Maritimes").
+    Numbers are not read as départements there: "le 12 décembre" is a date, "le 15" the
+    emergency number.
+    """
+    place = _find_place(text, sentence=True)
     if place is None:
         return None
     kind, value = place

@@ -234,3 +234,11 @@ async def test_a_region_without_documents_is_said_before_other_sources(action, r
         make_tracker("financement ESS", "ask_funding", [("structure", "ess")], slots={"region": "normandie"}),
     )
     assert run.text.startswith("Je n'ai pas de document spécifique à la région Normandie")
+
+
+async def test_a_place_the_nlu_missed_is_read_from_the_text(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("combien pour une ESP dans le Loiret ?", "ask_funding", [("structure", "esp")])
+    )
+    assert run.slot("region") == "centre-val-de-loire"
+    assert "7 500" in run.text

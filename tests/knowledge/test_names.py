@@ -11,6 +11,7 @@ from knowledge.names import (
     REGION_NAMES,
     department_name,
     department_region,
+    find_region_name,
     find_structures,
     resolve_department,
     resolve_region,
@@ -184,6 +185,40 @@ def test_resolve_region_forgives_a_small_typo(text: str, expected: str) -> None:
 )
 def test_resolve_region_does_not_guess(text: str) -> None:
     assert resolve_region(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("comment démarrer un projet de CPTS dans les Alpes-Maritimes", "paca"),
+        ("le Gard a-t-il des CPTS ?", "occitanie"),
+        ("une MSP en Bretagne, combien ?", "bretagne"),
+        ("les CPTS du département de la Vienne", "nouvelle-aquitaine"),
+        ("on est 4 à Paris", "ile-de-france"),
+    ],
+)
+def test_find_region_name_in_a_sentence(text: str, expected: str) -> None:
+    assert find_region_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday words that are also département names, even after "dans le".
+        "on travaille dans le centre de santé du quartier",
+        "quelle somme pour une MSP ?",
+        "dans la Vienne",
+        # Numbers are dates, counts or phone numbers in a sentence.
+        "le cahier des charges du 12 décembre 2024",
+        "appelez le 15",
+        "29",
+        # No typo guessing in a sentence.
+        "bretagen",
+        "c'est quoi une CPTS ?",
+    ],
+)
+def test_find_region_name_never_guesses(text: str) -> None:
+    assert find_region_name(text) is None
 
 
 def test_region_names_display() -> None:
