@@ -79,6 +79,17 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def nlu_agent(model_path: Path):
+    """A Rasa Agent holding the trained model, to parse messages in the test process."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    if not agent.is_ready():
+        pytest.fail(f"Le modèle {model_path} n'a pas pu être chargé.")
+    return agent
+
+
+@pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory: pytest.TempPathFactory, knowledge_url: str) -> Settings:
     """Settings for a private stack: free ports, its own tracker database."""
     var = tmp_path_factory.mktemp("stack")
