@@ -13,7 +13,13 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
 from knowledge import topics
-from knowledge.names import find_region_name, find_structures, resolve_region, resolve_structure
+from knowledge.names import (
+    find_region_name,
+    find_structures,
+    names_no_place,
+    resolve_region,
+    resolve_structure,
+)
 
 # Question intent -> knowledge topic answered by action_answer_topic.
 TOPIC_BY_INTENT: dict[str, str] = {
@@ -81,13 +87,19 @@ def mentioned_region(tracker: Tracker) -> tuple[str | None, str | None]:
     """(region id, raw text) for a region or département named in the latest message.
 
     The id is None when the user named a place the resolver does not know. Like structures,
-    a place the NLU missed ("le Gard a-t-il des CPTS ?") is looked for in the raw text.
+    a place the NLU missed or cut ("le Gard a-t-il des CPTS ?") is looked for in the raw text;
+    a lone "de" the NLU tagged as a region is no place at all.
     """
-    for value in entity_values(tracker, slots.ENTITY_REGION):
-        return resolve_region(value), value
+    values = [value for value in entity_values(tracker, slots.ENTITY_REGION) if not names_no_place(value)]
+    for value in values:
+        region_id = resolve_region(value)
+        if region_id:
+            return region_id, value
     text = latest_text(tracker)
     region_id = None if text.startswith("/") else find_region_name(text)
-    return (region_id, text) if region_id else (None, None)
+    if region_id:
+        return region_id, text
+    return (None, values[0]) if values else (None, None)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ __all__ = [
     "department_region",
     "find_region_name",
     "find_structures",
+    "names_no_place",
     "normalise_name",
     "resolve_department",
     "resolve_region",
@@ -263,8 +264,8 @@ def _find_place(text: str, *, sentence: bool = False) -> tuple[str, str] | None:
 
     `sentence`: the text is a whole message nobody tagged as a place, so only unmistakable
     names count: no numbers ("le 12 décembre", "appelez le 15"), no typo guessing, and a name
-    that is also an everyday word only after "département" or "région" ("dans le centre de
-    santé" is no region).
+    that is also an everyday word only alone or after "département" or "région" ("dans le
+    centre de santé" is no region).
     """
     words = [_PLACE_ABBREVIATIONS.get(word, word) for word in _tokens(text)]
     content = [word for word in words if word not in _FILLERS]
@@ -283,7 +284,7 @@ def _find_place(text: str, *, sentence: bool = False) -> tuple[str, str] | None:
                 # "département du Nord", "département de la Somme".
                 explicit = bool({"departement", "region"} & set(words[max(0, at - 3) : at]))
                 cued = explicit or (not sentence and before in _NAME_CUES)
-                if not (cued or (alone and not sentence)):
+                if not (cued or alone):
                     continue
             return names[key]
         word = words[position]
@@ -336,6 +337,11 @@ def resolve_region(text: str) -> str | None:
         return None
     kind, value = place
     return _DEPARTMENT_BY_CODE[value][1] if kind == "department" else value
+
+
+def names_no_place(text: str) -> bool:
+    """True when `text` holds only words such as "de", "dans le", "région": no place at all."""
+    return all(word in _FILLERS for word in _tokens(text))
 
 
 def find_region_name(text: str) -> str | None:

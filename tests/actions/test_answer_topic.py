@@ -242,3 +242,17 @@ async def test_a_place_the_nlu_missed_is_read_from_the_text(action, run_action) 
     )
     assert run.slot("region") == "centre-val-de-loire"
     assert "7 500" in run.text
+
+
+async def test_a_stray_word_tagged_as_a_region_is_not_an_unknown_place(action, run_action) -> None:
+    # The model once tagged "de" as a region next to the real "Alpes-Maritimes".
+    run = await run_action(
+        action,
+        make_tracker(
+            "comment démarrer un projet de CPTS dans les Alpes-Maritimes",
+            "ask_creation",
+            [("region", "de"), ("structure", "cpts"), ("region", "Alpes-Maritimes")],
+        ),
+    )
+    assert run.slot("region") == "paca"
+    assert "utter_region_unknown" not in [m.get("response") for m in run.messages]
