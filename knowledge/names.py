@@ -332,7 +332,10 @@ def resolve_region(text: str) -> str | None:
     stripped = text.strip()
     if stripped in REGION_NAMES:
         return stripped
-    place = _find_place(stripped)
+    return _region_of(_find_place(stripped))
+
+
+def _region_of(place: tuple[str, str] | None) -> str | None:
     if place is None:
         return None
     kind, value = place
@@ -351,11 +354,7 @@ def find_region_name(text: str) -> str | None:
     Numbers are not read as départements there: "le 12 décembre" is a date, "le 15" the
     emergency number.
     """
-    place = _find_place(text, sentence=True)
-    if place is None:
-        return None
-    kind, value = place
-    return _DEPARTMENT_BY_CODE[value][1] if kind == "department" else value
+    return _region_of(_find_place(text, sentence=True))
 
 
 def department_name(code: str) -> str | None:
