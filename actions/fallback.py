@@ -11,10 +11,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import slots
 from actions.formatting import MAX_BUTTONS, intent_payload
 from actions.texts import response_text
 
-OUT_OF_SCOPE = "out_of_scope"
 # Intents worth suggesting: the ones a button label can describe.
 SUGGESTIBLE_PREFIXES = ("ask_", "check_eligibility", "human_handoff")
 
@@ -62,7 +62,10 @@ class ActionDefaultAskAffirmation(Action):
         # Rasa's two-stage fallback reads out_of_scope as "none of these" and asks the user
         # to rephrase; any other intent (deny included) would end the fallback unanswered.
         buttons.append(
-            {"title": response_text(domain, "utter_ask_affirmation_other"), "payload": f"/{OUT_OF_SCOPE}"}
+            {
+                "title": response_text(domain, "utter_ask_affirmation_other"),
+                "payload": f"/{slots.OUT_OF_SCOPE}",
+            }
         )
         dispatcher.utter_message(response="utter_ask_affirmation", buttons=buttons)
         return []

@@ -35,6 +35,9 @@ ELIGIBILITY_SLOTS = (*TEAM_SLOTS, ELIGIBILITY_RESULT)
 # A population the user does not know is stored as this value, so the form stops asking.
 UNKNOWN_POPULATION = -1.0
 
+# Rasa's two-stage fallback reads this intent as "none of the suggestions".
+OUT_OF_SCOPE = "out_of_scope"
+
 # Intents whose message is a question, never an answer to a form question.
 QUESTION_INTENTS = frozenset(
     {
@@ -60,7 +63,7 @@ QUESTION_INTENTS = frozenset(
         "goodbye",
         "thanks",
         "bot_challenge",
-        "out_of_scope",
+        OUT_OF_SCOPE,
         "ask_medical_advice",
         "human_handoff",
         "stop",
