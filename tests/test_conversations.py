@@ -128,3 +128,19 @@ async def test_a_comparison_cites_each_line_and_grows_by_one_structure(chat: Con
 async def test_medical_advice_is_declined_with_the_emergency_number(chat: Conversation) -> None:
     answer = text_of(await chat.say("j'ai mal à la poitrine, que dois-je faire ?"))
     assert "15" in answer and "médecin" in answer
+
+
+async def test_a_hostile_message_does_not_hold_up_other_conversations(stack) -> None:
+    """ "rpps" and forty colons used to take hours in redaction, on Rasa's event loop."""
+    import asyncio
+    import time
+
+    async with aiohttp.ClientSession() as http:
+        attacker, bystander = Conversation(http, stack.rasa_url), Conversation(http, stack.rasa_url)
+        await bystander.say("bonjour")  # the first turn of a conversation may load things
+        hostile = asyncio.create_task(attacker.say("rpps" + ":" * 40 + "?"))
+        await asyncio.sleep(0.2)
+        started = time.perf_counter()
+        assert await bystander.say("c'est quoi une MSP ?")
+        assert time.perf_counter() - started < 1.0
+        assert await asyncio.wait_for(hostile, timeout=5)

@@ -158,3 +158,64 @@ def test_slot_entities_and_bot_events() -> None:
         "text": None,
         "parse_data": None,
     }
+
+
+# --------------------------------------------------------------------------- time bounds
+# Redaction runs on Rasa's event loop for every stored event: one slow message stalls every
+# conversation. These inputs took exponential or quadratic time with the former patterns.
+ADVERSARIAL = [
+    "rpps" + ":" * 40 + "?",
+    "RPPS" + " :" * 500 + "x",
+    "adeli" + "::?" * 300,
+    "rpps n°" * 400,
+    "né" + " " * 4000 + "x",
+    "née :" + " " * 2000 + ":" + " " * 2000,
+    "date de naissance" + " le" * 1300,
+    "1 " * 2000,
+    "06" + " 12" * 1300,
+    "a@b." * 1000,
+    "je m'appelle " + "Jean " * 800,
+    "docteur " * 500,
+    "FR76 " * 800,
+    "+33 " * 1000,
+]
+
+
+def _slowest_redaction_ms(text: str, repeat: int = 3) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        redact(text)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_hostile_text_is_redacted_in_bounded_time(text: str) -> None:
+    assert len(text) <= 4096
+    assert _slowest_redaction_ms(text) < 20
+
+
+def test_the_freezing_rpps_message_still_redacts_a_real_number() -> None:
+    assert redact("rpps : : : 10003456789") == f"rpps : : : {RPPS}"
+    assert redact("RPPS n° : 10003456789") == f"RPPS n° : {RPPS}"
+
+
+def test_any_text_up_to_4_kb_is_redacted_within_20_ms() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    # Alphabet of the characters the patterns care about, so that generated text hits them.
+    pieces = st.sampled_from(
+        ["rpps", "adeli", "né", "le", " ", ":", "?", "n°", "0", "6", "1", "@", ".", "-", "+33", "FR", "a"]
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(pieces, max_size=1500).map("".join))
+    def check(text: str) -> None:
+        text = text[:4096]
+        assert _slowest_redaction_ms(text, repeat=2) < 20, text[:80]
+
+    check()
