@@ -20,7 +20,7 @@ shell: setup
 	.venv/bin/python -m bot shell
 
 lint: setup
-	.venv/bin/ruff check bot actions knowledge eligibility tests bench
+	.venv/bin/ruff check bot actions knowledge eligibility textnorm tests bench
 
 nlu-eval: setup
 	.venv/bin/python -m bench.nlu_eval --cross-validation

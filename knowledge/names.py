@@ -6,8 +6,6 @@ Pluriprofessionnelles", "maison de sante", "cpst", "équipe soins spé", "Bouche
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 
 from knowledge.geography import (
@@ -17,6 +15,7 @@ from knowledge.geography import (
     REGION_ALIASES,
 )
 from knowledge.geography import REGION_NAMES as _REGION_NAMES
+from textnorm import words
 
 __all__ = [
     "REGION_NAMES",
@@ -128,10 +127,7 @@ _NAME_CUES = (("dans", "le"), ("dans", "la"), ("dans", "l"), ("dans", "les"), ("
 
 def normalise_name(text: str) -> str:
     """Lower case, no accents, words separated by single spaces ("Côte-d'Or" -> "cote d or")."""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.findall(r"[a-z0-9]+", stripped.casefold()))
+    return " ".join(words(text))
 
 
 def _tokens(text: str) -> list[str]:

@@ -12,7 +12,7 @@ echo "== rasa data validate"
 .venv/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
 
 echo "== ruff"
-.venv/bin/ruff check bot actions knowledge eligibility tests bench
+.venv/bin/ruff check bot actions knowledge eligibility textnorm tests bench
 
 echo "== entraînement (si nécessaire)"
 model=$(.venv/bin/python -m bot train | tail -n 1)
