@@ -371,7 +371,7 @@ def _birth_spans(text: str) -> Iterable[tuple[int, int]]:
     for keyword in _BIRTH_KEYWORD_RE.finditer(text):
         position = _BIRTH_FILLER.match(text, keyword.end()).end()
         first = last = None
-        tokens = 0
+        tokens = numbers = 0
         while tokens < 8:
             token = _DATE_TOKEN.match(text, position)
             if token is None or (token.end() < len(text) and text[token.end()].isalpha()):
@@ -380,6 +380,14 @@ def _birth_spans(text: str) -> Iterable[tuple[int, int]]:
                 first = token.start()
             last = token.end()
             tokens += 1
+            value = token.group(0).removesuffix("er")
+            if value.isdigit():
+                numbers += 1
+                # A date has at most three numbers and ends with its year: what follows
+                # ("née le 12/03/1985 06 12 34 56 78") is something else.
+                iso = numbers == 1 and len(value) == 4 and text[last : last + 1] in ("-", "/")
+                if numbers == 3 or (len(value) >= 4 and not iso):
+                    break
             gap = _DATE_GAP.match(text, last)
             if gap is None:
                 break
@@ -647,7 +655,6 @@ _FINDERS: tuple[tuple[Callable[[str], Iterable[tuple[int, int]]], str], ...] = (
     (_groups(_CORSICA_NIR_RE), NIR),
     (_birth_keyword_dates, BIRTH_DATE),
     (_date_spans, BIRTH_DATE),
-    (_address_spans, ADDRESS),
 )
 
 
@@ -672,6 +679,24 @@ class _Spans:
             return
         self.taken.insert(index, Redaction(start, end, placeholder))
         self.starts.insert(index, start)
+
+    def free_pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The parts of [start, end) that no span covers."""
+        index = bisect.bisect_left(self.starts, start)
+        if index > 0:
+            index -= 1
+        pieces = []
+        cursor = start
+        while index < len(self.taken) and self.taken[index].start < end:
+            item = self.taken[index]
+            if item.end > cursor:
+                if item.start > cursor:
+                    pieces.append((cursor, item.start))
+                cursor = max(cursor, item.end)
+            index += 1
+        if cursor < end:
+            pieces.append((cursor, end))
+        return pieces
 
     def free(self, start: int, end: int) -> bool:
         index = bisect.bisect_left(self.starts, start)
@@ -698,11 +723,18 @@ def find_redactions(text: str, public: frozenset[str] = frozenset()) -> list[Red
         for start, end in finder(folded):
             claim(start, end, placeholder)
     for run in _RUN_RE.finditer(folded):
-        if not spans.free(run.start(), run.end()):
-            # Part of an identifier already found (a date, an IBAN): its free pieces still count.
-            continue
-        for item in _split_run(run.start(), run.group(0)):
-            claim(item.start, item.end, item.placeholder)
+        for start, end in spans.free_pieces(run.start(), run.end()):
+            if start == run.start() and end == run.end():
+                pieces = [(start, run.group(0))]
+            else:
+                # Part of the run is an identifier already found ("née le 12/03/1985 06 12…"):
+                # the rest is read again as runs of its own.
+                pieces = [(start + m.start(), m.group(0)) for m in _RUN_RE.finditer(folded[start:end])]
+            for offset, piece in pieces:
+                for item in _split_run(offset, piece):
+                    claim(item.start, item.end, item.placeholder)
+    for start, end in _address_spans(folded):
+        claim(start, end, ADDRESS)
     for start, end in _name_spans(folded):
         claim(start, end, NAME)
     return spans.taken
@@ -938,3 +970,23 @@ def stored_sender_id(sender_id: str, key: bytes = b"") -> str:
         return sender_id
     digest = hmac.new(key, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
     return f"{apply_redactions(sender_id, redactions)[:200]}#{digest}"
+
+
+# Kinds a public document quotes as contacts: those found in the knowledge base stay readable.
+PUBLIC_KINDS = frozenset({EMAIL, PHONE, ADDRESS})
+
+
+def public_identifiers(texts: Iterable[str]) -> frozenset[str]:
+    """The contacts (e-mail, phone, address) quoted in `texts`, compared by :func:`identity`.
+
+    Built from the knowledge base: the assistant's answers quote the public numbers and
+    addresses of regional agencies and unions, and a person may copy one into a question.
+    Dates, names and other numbers of the documents are not exempted ("une MSP née en 2009"
+    must not make every 2009 readable).
+    """
+    found = set()
+    for text in texts:
+        for item in find_redactions(text):
+            if item.placeholder in PUBLIC_KINDS:
+                found.add(identity(fold_separators(text)[item.start : item.end]))
+    return frozenset(found)
