@@ -137,7 +137,8 @@ _RUN_RE = re.compile(r"(?<![\w+@])(?:\+[ ]?)?\d(?:" + _SEP + r"?\d)*(?![\w@])")
 _GROUP_RE = re.compile(r"\d+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE_SHAPE = re.compile(
-    r"(?<![\d/.\-])(?<!\d[ .\-/])(?P<d>\d{1,2})(?P<s>\s{0,2}[/.\-]\s{0,2}|\s{1,2})(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![ .\-/]{0,3}\d)"
+    r"(?<![\d/.\-])(?<!\d[ .\-/])(?P<d>\d{1,2})(?P<s>\s{0,2}[/.\-]\s{0,2}|\s{1,2})(?P<m>\d{1,2})"
+    r"(?P=s)(?P<y>\d{4}|\d{2})(?![ .\-/]{0,3}\d)"
 )
 _ISO_DATE_SHAPE = re.compile(r"(?<![\d/.\-])(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 # French overseas mobile and fixed prefixes written without the 0 after +262, +590, …
@@ -250,7 +251,7 @@ _ADELI_KEYWORD_RE = re.compile(
     re.IGNORECASE,
 )
 _IBAN_RE = re.compile(r"\b[A-Za-z]{2} ?\d{2}[ .\-]{0,2}\d(?:[ .\-]{0,2}[A-Za-z0-9]){9,31}")
-_IBAN_COUNTRIES = frozenset("FR BE DE ES IT LU CH MC GB NL PT AT IE".split())
+_IBAN_COUNTRIES = frozenset(["FR", "BE", "DE", "ES", "IT", "LU", "CH", "MC", "GB", "NL", "PT", "AT", "IE"])
 _CORSICA_NIR_RE = re.compile(
     r"(?<![\w+])[12][ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?2[AaBb][ .\-]?\d{3}[ .\-]?\d{3}(?:[ .\-]?\d{2})?(?![\w@])"
 )
@@ -324,21 +325,17 @@ def _email_span(match: re.Match[str]) -> tuple[int, int] | None:
 
 # --------------------------------------------------------------------------- dates
 # Longest first: "janvier" before "jan", "cinquante" before "cinq".
-_MONTHS = "|".join(
-    sorted(
-        "janvier janv jan fevrier février fevr févr fev fév mars avril avr mai juin juillet juil"
-        " aout août septembre sept sep octobre oct novembre nov decembre décembre dec déc".split(),
-        key=len,
-        reverse=True,
-    )
+def _longest_first(words: str) -> str:
+    return "|".join(sorted(words.split(), key=len, reverse=True))
+
+
+_MONTHS = _longest_first(
+    "janvier janv jan fevrier février fevr févr fev fév mars avril avr mai juin juillet juil"
+    " aout août septembre sept sep octobre oct novembre nov decembre décembre dec déc"
 )
-_NUMBER_WORDS = "|".join(
-    sorted(
-        "premier un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze"
-        " quinze seize vingt vingts trente quarante cinquante soixante cent cents mille et".split(),
-        key=len,
-        reverse=True,
-    )
+_NUMBER_WORDS = _longest_first(
+    "premier un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze"
+    " quinze seize vingt vingts trente quarante cinquante soixante cent cents mille et"
 )
 _DATE_TOKEN = re.compile(
     r"\d{1,8}(?:er)?|(?:" + _MONTHS + r")\.?|(?:" + _NUMBER_WORDS + r")(?:-(?:" + _NUMBER_WORDS + r"))*",
@@ -437,9 +434,12 @@ _NAME_WORD = r"[^\W\d_][\w'\-]*"
 _CAP_WORD = _CAP + r"[\w'\-]*"
 _INITIAL = _CAP + r"\."
 _PARTICLES = frozenset({"de", "du", "des", "la", "le", "d'", "van", "von", "da", "di", "ait", "ben", "el"})
-_NOT_NAME = frozenset(
-    text_fold(word)
-    for word in """
+def _folded_words(words: str) -> frozenset[str]:
+    return frozenset(text_fold(word) for word in words.split())
+
+
+_NOT_NAME = _folded_words(
+    """
     et je j suis de du des la le les à a au aux pour qui mais donc ou car en est avec sur dans
     mon ma mes nous vous on il elle ils elles ce c ça ca cette tout tous très tres bien pas ne
     plus moins deja déjà encore aussi merci bonjour bonsoir salut madame monsieur docteur
@@ -459,13 +459,14 @@ _NOT_NAME = frozenset(
     par sans entre chez vers depuis selon sous contre après avant pendant lors quand comment
     combien quel quelle quels quelles pourquoi où si que qu y se sa son ses leur leurs un une
     l bonne bon belle excellente quoi est-ce pouvez pourriez peut faut sinon ok enfin alors
-    voici voilà""".split()
+    voici voilà"""
 )
 # Each cue list starts with a look-ahead on the first letters of its cues: most positions
 # of a text are rejected there instead of trying every alternative.
 _INTRO_RE = re.compile(
-    r"(?=[jmpnsdaJMPNSDA])(?:\bje m'appelle|\bje me nomme|\bmon nom est|\bmon nom c'est|\bmon nom\s?:|\bmoi c'est"
-    r"|\bje me pr[ée]sente\s?:?|\bpr[ée]nom\s?:|\bnom de famille\s?:|\bnom d'usage\s?:|\bnom\s?:"
+    r"(?=[jmpnsdaJMPNSDA])(?:\bje m'appelle|\bje me nomme|\bmon nom est|\bmon nom c'est"
+    r"|\bmon nom\s?:|\bmoi c'est|\bje me pr[ée]sente\s?:?|\bpr[ée]nom\s?:|\bnom de famille\s?:"
+    r"|\bnom d'usage\s?:|\bnom\s?:"
     r"|\bsign[ée]\s?:|\bsignature\s?:|\bde la part de|\bau nom de)\s+",
     re.IGNORECASE,
 )
@@ -516,8 +517,6 @@ def _name_after(text: str, position: int, *, any_case: bool, limit: int = 4) -> 
             # "Monsieur Le Gall", "Madame Da Silva": a capitalised particle opens the name.
             kept.append(word.span())
         elif folded in _NOT_NAME or (not capitalised and not any_case):
-            break
-        elif len(token) > 1 and token.isupper() and folded in _NOT_NAME:
             break
         else:
             kept.extend(pending_particles)
@@ -576,7 +575,10 @@ _STREET_TYPES = (
     r"|esplanade|parvis|cit[ée]|villa|domaine|chauss[ée]e|mont[ée]e|rond-point|promenade"
 )
 # The street word is searched first (rare), then the house number just before it.
-_STREET_RE = re.compile(r"(?<![\w.])(?=[rabipcqsfldvehmRABIPCQSFLDVEHM])(?:" + _STREET_TYPES + r")(?!\w)[ \t]{1,2}", re.IGNORECASE)
+_STREET_RE = re.compile(
+    r"(?<![\w.])(?=[rabipcqsfldvehmRABIPCQSFLDVEHM])(?:" + _STREET_TYPES + r")(?!\w)[ \t]{1,2}",
+    re.IGNORECASE,
+)
 _HOUSE_NUMBER_RE = re.compile(
     r"(?<![\w,.])\d{1,4}(?:\s?(?:bis|ter|quater|b)\b)?,?\s{1,2}$", re.IGNORECASE
 )

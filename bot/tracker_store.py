@@ -31,9 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-import yaml
-
 import sqlalchemy.exc
+import yaml
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
