@@ -406,7 +406,7 @@ def _old_date(text: str, start: int, year: str) -> bool:
     return _year(year) <= OLD_YEAR and not _LEGAL_BEFORE.search(text[max(0, start - 40) : start])
 
 
-_MONTH_WORD_RE = re.compile(r"(?<!\w)(?:" + _MONTHS + r")(?!\w)", re.IGNORECASE)
+_MONTH_WORD_RE = re.compile(r"(?<!\w)(?=[jfmasondJFMASOND])(?:" + _MONTHS + r")(?!\w)", re.IGNORECASE)
 
 
 def _date_spans(text: str) -> Iterable[tuple[int, int]]:
@@ -632,7 +632,7 @@ def _groups(pattern: re.Pattern[str], group: str | int = 0) -> Callable[[str], I
     return find
 
 
-_EMAIL_HINT = re.compile(r"@|\b(?:at|arobase|chez)\b", re.IGNORECASE)
+_EMAIL_HINT = re.compile(r"@|\b(?=[acAC])(?:at|arobase|chez)\b", re.IGNORECASE)
 
 
 def _email_spans(text: str) -> Iterable[tuple[int, int]]:
@@ -725,6 +725,8 @@ def find_redactions(text: str, public: frozenset[str] = frozenset()) -> list[Red
         for start, end in finder(folded):
             claim(start, end, placeholder)
     for run in _RUN_RE.finditer(folded):
+        if run.end() - run.start() < 8:
+            continue  # fewer than eight digits: never an identifier
         for start, end in spans.free_pieces(run.start(), run.end()):
             if start == run.start() and end == run.end():
                 pieces = [(start, run.group(0))]
