@@ -186,7 +186,12 @@ def _number_kind(digits: str, international: bool) -> str:
 
 
 def _split_run(start: int, run: str) -> list[Redaction]:
-    """Identifiers inside one run of digits (absolute offsets)."""
+    """Identifiers inside one run of digits (absolute offsets).
+
+    Phone numbers are cut off the front as long as the run goes on ("06 12 34 56 78 2 fois",
+    "06 12 34 56 78 06 98 76 54 32"); what remains is one identifier. Each digit is looked at
+    a bounded number of times, however long the run.
+    """
     if len(run) < 8:
         return []
     # The "(0)" of "+33 (0)6" is no digit of the number.
@@ -195,46 +200,48 @@ def _split_run(start: int, run: str) -> list[Redaction]:
     digits = "".join(texts)
     if len(digits) < 8 or _not_an_identifier(run, texts):
         return []
-    international = run.startswith("+") or (digits.startswith("00") and digits[2:3] not in ("", "0"))
-    if international:
-        # "+33 6 12 34 56 78 9h": a French number is +33 and nine digits; other countries vary.
-        body = digits[2:] if digits.startswith("00") else digits
-        if body.startswith("33") and len(body) > 11:
-            end = _cut_after(groups, len(digits) - len(body) + 11)
-            if end is not None:
-                return [Redaction(start, start + end, PHONE), *_split_run_rest(start, run, end)]
-        return [Redaction(start, start + len(run), PHONE)]
-    if len(digits) > 10 and digits[0] == "0" and digits[1] != "0":
-        # A French number followed by other digits ("06 12 34 56 78 2 fois"): cut after ten.
-        end = _cut_after(groups, 10)
-        if end is not None and not _nir_like(digits):
-            return [Redaction(start, start + end, PHONE), *_split_run_rest(start, run, end)]
-    return [Redaction(start, start + len(run), _number_kind(digits, False))]
+    found: list[Redaction] = []
+    index = consumed = 0
+    while index < len(groups):
+        rest = digits[consumed:]
+        if len(rest) < 8:
+            break
+        cut = None
+        kind = PHONE
+        if index == 0 and (run.startswith("+") or (rest.startswith("00") and rest[2:3] not in ("", "0"))):
+            # "+33 6 12 34 56 78 9h": a French number is +33 and nine digits; other countries vary.
+            body = rest[2:] if rest.startswith("00") else rest
+            if body.startswith("33") and len(body) > 11:
+                cut = len(rest) - len(body) + 11
+        elif len(rest) > 10 and rest[0] == "0" and rest[1] != "0" and not _nir_like(rest):
+            cut = 10
+        else:
+            kind = _number_kind(rest, False)
+        last = _group_reaching(groups, index, cut) if cut is not None else None
+        begin = start if index == 0 else start + groups[index][0]  # the "+" belongs to the number
+        if last is None:
+            found.append(Redaction(begin, start + groups[-1][1], kind))
+            break
+        found.append(Redaction(begin, start + groups[last][1], PHONE))
+        consumed += cut or 0
+        index = last + 1
+    return found
 
 
 def _nir_like(digits: str) -> bool:
     return len(digits) in (13, 15) and digits[0] in _NIR_FIRST
 
 
-def _cut_after(groups: list[tuple[int, int, str]], count: int) -> int | None:
-    """Offset of the end of the group where the `count`-th digit falls, if a group ends there."""
+def _group_reaching(groups: list[tuple[int, int, str]], first: int, count: int) -> int | None:
+    """Index of the group, from `first` on, that ends on the `count`-th digit, if one does."""
     seen = 0
-    for _, end, text in groups:
-        seen += len(text)
+    for index in range(first, len(groups)):
+        seen += len(groups[index][2])
         if seen == count:
-            return end
+            return index
         if seen > count:
             return None
     return None
-
-
-def _split_run_rest(start: int, run: str, end: int) -> list[Redaction]:
-    rest = run[end:]
-    stripped = rest.lstrip(" .-/()")
-    offset = end + len(rest) - len(stripped)
-    if not stripped:
-        return []
-    return _split_run(start + offset, stripped)
 
 
 # --------------------------------------------------------------------------- keyed numbers
@@ -389,9 +396,14 @@ def _birth_spans(text: str) -> Iterable[tuple[int, int]]:
             if gap is None:
                 break
             position = gap.end()
-        if first is not None and last is not None and any(c.isdigit() for c in text[first:last]) | (
-            tokens >= 2
-        ):
+        if first is None or last is None:
+            continue
+        found = text[first:last]
+        # A year alone ("une MSP née en 2009", "née en 1985") is kept: it names no one, and
+        # documents date structures that way.
+        if tokens == 1 and found.isdigit() and len(found) == 4:
+            continue
+        if tokens >= 2 or any(char.isdigit() for char in found):
             yield first, last
 
 
@@ -792,12 +804,13 @@ class Redactor:
         if self._known_re is None:
             values = sorted(self.known, key=len, reverse=True)
             self._known_re = re.compile("|".join(re.escape(value) for value in values), re.IGNORECASE)
+        # Known values first: their kind comes from the context they had in the user message.
         spans = _Spans()
-        for item in redactions:
-            spans.claim(item.start, item.end, item.placeholder)
         lowered = {value.lower(): placeholder for value, placeholder in self.known.items()}
         for match in self._known_re.finditer(text):
             spans.claim(match.start(), match.end(), lowered.get(match.group(0).lower(), NAME))
+        for item in redactions:
+            spans.claim(item.start, item.end, item.placeholder)
         return spans.taken
 
     def text(self, text: str, *, learn: bool = False) -> tuple[str, list[Redaction]]:
