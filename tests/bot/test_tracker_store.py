@@ -215,7 +215,7 @@ async def test_bot_answers_slots_and_entities_that_echo_the_user_are_redacted(
             ),
             BotUttered(
                 "Je n'ai pas compris « Marie Dupont ».",
-                {"buttons": [{"title": "Oui", "payload": '/inform{"tel": "06\u00a047\u00a012\u00a058\u00a090"}'}]},
+                {"buttons": [{"title": "Oui", "payload": '/inform{"tel": "06\u00a047\u00a012\u00a058\u00a090"}'}]},  # noqa: E501
             ),
             SlotSet("structure", "Marie Dupont"),
             ActionExecuted("action_listen"),
@@ -254,7 +254,8 @@ async def test_a_personal_sender_id_is_stored_as_a_pseudonym_and_the_conversatio
     await store.save(tracker)
     senders = {row_sender for row_sender, _ in _stored_rows(store)}
     with store.engine.connect() as connection:
-        summary = connection.execute(sa.select(schema.conversations.c.sender_id, schema.conversations.c.turns)).all()
+        conversations = schema.conversations.c
+        summary = connection.execute(sa.select(conversations.sender_id, conversations.turns)).all()
     store.dispose()
     assert len(senders) == 1
     (stored,) = senders
@@ -280,7 +281,8 @@ async def test_a_deletion_during_a_turn_is_not_undone(tmp_path: Path, domain: Do
 
     store = RedactingTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
     now = time.time()
-    await save(store, domain, Scenario("erase-me", "rest", 0, [Turn("une msp ?", "ask_definition", 0.9)]), now)
+    scenario = Scenario("erase-me", "rest", 0, [Turn("une msp ?", "ask_definition", 0.9)])
+    await save(store, domain, scenario, now)
     # A turn starts: Rasa loads the tracker and the user's message is added...
     tracker = await store.retrieve("erase-me")
     tracker.update(UserUttered("je suis Marie Dupont", {"name": "inform", "confidence": 0.9}))
