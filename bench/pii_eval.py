@@ -355,6 +355,8 @@ def print_report(result: dict[str, Any], show: int) -> None:
         print(f"  {kind:12} {count - result['leaked_by_kind'].get(kind, 0):4}/{count}")
     for item in result["leaks"][:show]:
         print(f"  LEAK {item['id']:14} {item['how']:14} {item['value']!r} -> {item['stored']!r}")
+    if not result["question_messages"]:
+        return
     print(
         f"False redaction: {result['false_redaction_rate']:.2%} ({result['false_redactions']}/"
         f"{result['question_messages']} user messages of bench/qa/questions.yml)"
@@ -374,12 +376,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="model archive (default: $RASA_MODEL or the newest one)")
     parser.add_argument("--offline", action="store_true", help="no Rasa server: save the turns directly")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="personal-data messages (YAML)")
+    parser.add_argument("--no-questions", action="store_true", help="skip the false-redaction part")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--show", type=int, default=10, help="examples printed per list")
     parser.add_argument("--min-recall", type=float, default=None, help="exit 1 below this recall")
     args = parser.parse_args(argv)
 
-    corpus, questions = load_corpus(), load_questions()
+    corpus = load_corpus(args.corpus)
+    questions = [] if args.no_questions else load_questions()
     key = secrets.token_hex(16)
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="pii-eval-") as tmp:
@@ -408,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
             "seconds": round(time.time() - started, 1),
             "machine": machine(),
-            "command": "python -m bench.pii_eval" + (" --offline" if args.offline else ""),
+            "command": " ".join(["python -m bench.pii_eval", *(argv if argv is not None else sys.argv[1:])]),
         }
     )
     print(f"{result['command']} — {mode} — {result['date']} — {result['machine']}")
