@@ -32,6 +32,7 @@ import bisect
 import copy
 import hashlib
 import hmac
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -974,6 +975,15 @@ def redact_event(event: dict[str, Any], redactor: Redactor | None = None) -> dic
 
 
 # --------------------------------------------------------------------------- sender ids
+KEY_VARIABLES = ("REDACTION_KEY", "REVIEW_SECRET_KEY")
+
+
+def redaction_key(env: Mapping[str, str] | None = None) -> bytes:
+    """The key of sender-id pseudonyms: REDACTION_KEY, else the review app's secret."""
+    env = os.environ if env is None else env
+    return next((env[name] for name in KEY_VARIABLES if env.get(name)), "").encode("utf-8")
+
+
 def stored_sender_id(sender_id: str, key: bytes = b"") -> str:
     """The id a conversation is stored under: itself, unless it holds an e-mail or a phone.
 

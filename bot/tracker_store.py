@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -42,7 +41,7 @@ from rasa.shared.exceptions import ConnectionException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 
-from bot.redaction import Redactor, public_identifiers, redact_event, stored_sender_id
+from bot.redaction import Redactor, public_identifiers, redact_event, redaction_key, stored_sender_id
 from bot.review import schema
 from bot.review.db import UnsupportedDatabase, ensure_schema, make_engine
 from bot.review.facts import record, summarise
@@ -54,7 +53,6 @@ DEFAULT_URL = "sqlite:///rasa.db"
 CONNECT_ATTEMPTS = 12
 CONNECT_PAUSE_SECONDS = 5.0
 KNOWLEDGE_DATA = ROOT / "knowledge" / "data"
-KEY_VARIABLES = ("REDACTION_KEY", "REVIEW_SECRET_KEY")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -76,11 +74,6 @@ def knowledge_contacts(data_dir: Path = KNOWLEDGE_DATA) -> frozenset[str]:
         texts.extend(_strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
     return public_identifiers(texts)
 
-
-def redaction_key(env: dict[str, str] | None = None) -> bytes:
-    """The key of sender-id pseudonyms: REDACTION_KEY, else the review app's secret."""
-    env = os.environ if env is None else env
-    return next((env[name] for name in KEY_VARIABLES if env.get(name)), "").encode("utf-8")
 
 
 class RedactingTrackerStore(SQLTrackerStore):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot.redaction import redaction_key, stored_sender_id
 from bot.review import audit, schema
 
 BATCH = 500
@@ -47,8 +48,12 @@ def delete_senders(engine: Engine, sender_ids: Iterable[str]) -> int:
 
 
 def delete_sender(engine: Engine, sender_id: str, actor: str) -> int:
-    """Delete one person's conversation (right to erasure) and record who did it."""
-    removed = delete_senders(engine, [sender_id])
+    """Delete one person's conversation (right to erasure) and record who did it.
+
+    A sender id that is an e-mail or a phone number is stored under a pseudonym (see
+    bot.redaction.stored_sender_id): both are deleted, so the raw id a person gives works.
+    """
+    removed = delete_senders(engine, dict.fromkeys([sender_id, stored_sender_id(sender_id, redaction_key())]))
     with engine.begin() as connection:
         audit.log(connection, actor, audit.DELETE, sender_id, events=removed)
     return removed

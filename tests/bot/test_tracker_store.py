@@ -256,11 +256,16 @@ async def test_a_personal_sender_id_is_stored_as_a_pseudonym_and_the_conversatio
     with store.engine.connect() as connection:
         conversations = schema.conversations.c
         summary = connection.execute(sa.select(conversations.sender_id, conversations.turns)).all()
-    store.dispose()
     assert len(senders) == 1
     (stored,) = senders
     assert stored.startswith("[e-mail]#") and summary == [(stored, 2)]
     assert b"marie.dupont" not in _database_bytes(tmp_path)
+    # Right to erasure: `delete-sender` with the address the person gives finds the pseudonym.
+    from bot.review import maintenance
+
+    assert maintenance.delete_sender(store.engine, sender, "cli") > 0
+    assert _stored_rows(store) == []
+    store.dispose()
 
 
 async def test_public_contacts_of_the_knowledge_base_stay_readable(tmp_path: Path, domain: Domain) -> None:
