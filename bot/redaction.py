@@ -555,7 +555,10 @@ def _name_spans(text: str) -> Iterable[tuple[int, int]]:
             yield span
     for match in _SOFT_INTRO_RE.finditer(text):
         span = _name_after(text, match.end(), any_case=False)
-        if span:
+        # "c'est" and "ici" come before places and organisations too ("c'est Marseille qui…",
+        # "ici Rennes"): there, only a first name and a surname make a name.
+        weak = not match.group(0).lower().startswith(("je", "j'"))
+        if span and (not weak or " " in text[span[0] : span[1]].strip()):
             yield span
     for match in _CLOSING_RE.finditer(text):
         merci = match.group(0).lower().startswith("merci")
