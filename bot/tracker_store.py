@@ -155,11 +155,12 @@ class RedactingTrackerStore(SQLTrackerStore):
                 logger.info("Conversation deleted during a turn: its events are not written back.")
                 return
         await self.stream_events(tracker)
-        redactor = self._redactor(tracker.events)
         with self.session_scope() as session:
-            new_events = [
-                redact_event(event.as_dict(), redactor) for event in self._additional_events(session, tracker)
-            ]
+            # Only the new events carry raw text: the rest of the tracker was read back from
+            # the database, redacted.
+            additional = list(self._additional_events(session, tracker))
+            redactor = self._redactor(additional)
+            new_events = [redact_event(event.as_dict(), redactor) for event in additional]
             for data in new_events:
                 session.add(
                     self.SQLEvent(
