@@ -807,7 +807,9 @@ class Redactor:
             return redactions
         if self._known_re is None:
             values = sorted(self.known, key=len, reverse=True)
-            self._known_re = re.compile("|".join(re.escape(value) for value in values), re.IGNORECASE)
+            alternatives = "|".join(re.escape(value) for value in values)
+            # Whole words only: a hidden "Roux" does not hide "Rouxel".
+            self._known_re = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE)
         # Known values first: their kind comes from the context they had in the user message.
         spans = _Spans()
         lowered = {value.lower(): placeholder for value, placeholder in self.known.items()}
