@@ -100,7 +100,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         full = intent == "ask_more"
 
         if topic in DIRECTORY_TOPICS:
-            text, buttons = answer_directory(self.kb, domain, topic, region, structure_id)
+            text, buttons = answer_directory(
+                self.kb, domain, topic, region, structure_id, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return events
         if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
@@ -136,7 +138,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         names_legal_form = bool(entity_values(tracker, slots.ENTITY_LEGAL_FORM))
         if topic == topics.LEGAL_FORM and not structures and (names_legal_form or not structure_id):
             # "quelles formes juridiques existent", "différence SCM SCP": the legal forms table.
-            text, buttons = answer_directory(self.kb, domain, LEGAL_FORMS, region, None)
+            text, buttons = answer_directory(
+                self.kb, domain, LEGAL_FORMS, region, None, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 

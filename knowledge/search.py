@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import bm25s
 import numpy as np
@@ -30,6 +30,8 @@ from knowledge.geography import NATIONAL, REGION_ALIASES, REGION_NAMES
 from knowledge.query import KnowledgeBase
 from knowledge.types import Contact, CptsExample, GlossaryEntry, Platform, Source
 from textnorm import fold, words
+
+T = TypeVar("T")
 
 # Kinds of entry. Facts and funding rows are answered by topic; the others by what they are.
 FACT = "fact"
@@ -190,13 +192,14 @@ class Analyzer:
         return self._corrections[stem]
 
     def _words(self, text: str) -> list[str]:
+        """Folded content words, SMS spellings spelt out: names are matched on these."""
         found: list[str] = []
         for word in words(text):
             found.extend(_SMS.get(word, word).split())
-        return found
+        return [word for word in found if word not in STOPWORDS]
 
     def _with_names(self, tokens: list[str]) -> list[str]:
-        """Each known name or acronym phrase is followed by its canonical token ("@msp")."""
+        """Each known name or acronym phrase replaced by its canonical token ("@msp")."""
         result: list[str] = []
         index = 0
         while index < len(tokens):
@@ -205,8 +208,9 @@ class Analyzer:
             if token in self._aliases:
                 for phrase, canonical in self._aliases[token]:
                     if tuple(tokens[index : index + len(phrase)]) == phrase:
-                        result.extend(tokens[index + 1 : index + len(phrase)])
-                        result.append(canonical)
+                        # The phrase becomes its concept: "centre de santé" is "@cds", and its
+                        # "centre" no longer matches "Centre-Val de Loire".
+                        result[-1] = canonical
                         index += len(phrase) - 1
                         break
             index += 1
@@ -217,16 +221,12 @@ class Analyzer:
 
     def document(self, text: str) -> list[str]:
         """Index tokens of a row."""
-        named = self._with_names(self._words(text))
-        return [self._stem(word) for word in named if word not in STOPWORDS]
+        return [self._stem(word) for word in self._with_names(self._words(text))]
 
     def query(self, text: str) -> Query:
         """Index tokens of a question, typos corrected against the index's vocabulary."""
-        named = self._with_names(self._words(text))
         tokens: list[str] = []
-        for word in named:
-            if word in STOPWORDS:
-                continue
+        for word in self._with_names(self._words(text)):
             stem = self._stem(word)
             if stem not in self.vocabulary and len(word) >= TYPO_MIN_LENGTH and not _DIGITS.match(word):
                 stem = self._correct(stem) or stem
@@ -239,7 +239,7 @@ def _aliases(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> dict[tuple
     aliases: dict[tuple[str, ...], str] = {}
 
     def add(phrase: str, canonical: str) -> None:
-        key = tuple(words(phrase))
+        key = tuple(word for word in words(phrase) if word not in STOPWORDS)
         if key and key not in aliases:
             aliases[key] = canonical
 
@@ -255,6 +255,11 @@ def _aliases(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> dict[tuple
         canonical = "@" + structure.id
         for phrase in (structure.acronym, structure.name, *structure.synonyms):
             add(phrase, canonical)
+    # Named things of the tables: "PTA Est Azur", "CPTS Sud-Tarn" find their row first.
+    for platform in kb.platforms():
+        add(platform.name, "@" + "-".join(words(platform.name)))
+    for example in kb.cpts_examples():
+        add(example.name, "@" + "-".join(words(example.name)))
     for entry in glossary:
         canonical = "@" + "".join(words(entry.term))
         for phrase in (entry.term, *entry.aliases):
@@ -500,10 +505,11 @@ class SearchIndex:
         self._topics = np.array([entry.topic or "" for entry in self.entries])
         self._regions = np.array([entry.region for entry in self.entries])
         self._kinds = np.array([entry.kind for entry in self.entries])
-        # A fact or funding row of the query module finds its entry by what it says.
-        self._by_row: dict[tuple[str, str, str], int] = {}
+        # A row returned by the query module finds its entries: rows are frozen dataclasses,
+        # equal when their values are.
+        self._by_item: dict[Any, list[int]] = {}
         for position, entry in enumerate(self.entries):
-            self._by_row.setdefault((entry.text, entry.quote, entry.source.file), position)
+            self._by_item.setdefault(entry.item, []).append(position)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
@@ -571,43 +577,65 @@ class SearchIndex:
         return hits
 
     def rank_scores(self, text: str, rows: Sequence[Any], **boosts: Any) -> list[float]:
-        """The boosted score of each of `rows` (rows with `text`, `quote` and `source`)."""
+        """The boosted score of each of `rows` (rows of the knowledge base; 0 when unknown)."""
         scores = self.scores(text, **boosts)
-        return [float(scores[i]) if i is not None else 0.0 for i in map(self._position, rows)]
+        return [max((float(scores[i]) for i in self._positions(row)), default=0.0) for row in rows]
 
-    def rank(self, text: str, rows: Sequence[Any]) -> list[Any]:
-        """`rows` (facts, funding rows… of the knowledge base) most relevant to `text` first.
+    def rank(self, text: str, rows: Sequence[T]) -> list[T]:
+        """`rows` (facts, funding rows, contacts, PTA… of the knowledge base) most relevant to
+        `text` first.
 
         Only the question's words that tell the rows apart count: in "et comment elle est
         financée ?" every funding row is about money, so the rows keep the knowledge base's
         order (amounts first, the user's region first); in "combien touche une MSP au
         démarrage ?" the word "démarrage" brings its row first. Ties keep the order given.
         """
-        positions = [self._position(row) for row in rows]
-        known = [position for position in positions if position is not None]
-        if len(known) < 2:
-            return list(rows)
-        query = self.analyzer.query(text)
-        common = len(known) / 2
-        telling = [
-            token
-            for token in dict.fromkeys(query.known)
-            if sum(token in self._tokens[position] for position in known) <= common
-        ]
+        return [row for row, _ in self._telling_scores(text, rows)]
+
+    def relevant(self, text: str, rows: Sequence[T]) -> list[T]:
+        """The rows `text` names or describes, best first; all of `rows` when it names none.
+
+        "numéro de la PTA Est Azur ?" keeps the platforms that match its telling words.
+        """
+        scored = self._telling_scores(text, rows)
+        matching = [row for row, score in scored if score > 0]
+        return matching or list(rows)
+
+    def _telling_scores(self, text: str, rows: Sequence[T]) -> list[tuple[T, float]]:
+        """(row, BM25 score over the question's words that tell `rows` apart), best first.
+
+        A word found in more than half of the rows tells nothing about them. Without any
+        telling word every score is 0 and the order is the one given.
+        """
+        positions = [self._positions(row) for row in rows]
+        tokens = [frozenset().union(*(self._tokens[i] for i in found)) for found in positions]
+        known = [item for item, found in zip(tokens, positions, strict=True) if found]
+        telling: list[str] = []
+        if len(known) >= 2:
+            common = len(known) / 2
+            telling = [
+                token
+                for token in dict.fromkeys(self.analyzer.query(text).known)
+                if sum(token in item for item in known) <= common
+            ]
         if not telling:
-            return list(rows)
+            return [(row, 0.0) for row in rows]
         scores = self._retriever.get_scores(telling)
         keyed = sorted(
             (
-                (float(scores[position]) if position is not None else 0.0, order, row)
-                for order, (position, row) in enumerate(zip(positions, rows, strict=True))
+                (max((float(scores[i]) for i in found), default=0.0), order, row)
+                for order, (found, row) in enumerate(zip(positions, rows, strict=True))
             ),
             key=lambda item: (-item[0], item[1]),
         )
-        return [row for _, _, row in keyed]
+        return [(row, score) for score, _, row in keyed]
 
-    def _position(self, row: Any) -> int | None:
-        return self._by_row.get((row.text, row.quote, row.source.file))
+    def _positions(self, row: Any) -> list[int]:
+        """The entries of a row of the knowledge base (a table row has one per cell)."""
+        try:
+            return self._by_item.get(row, [])
+        except TypeError:  # an unhashable row is not one of the knowledge base's
+            return []
 
     def query_coverage(self, text: str) -> float:
         """Share of the question's content words the index knows (0 for gibberish)."""
