@@ -88,7 +88,9 @@ _LEGAL_FORM = (
     ),
     (
         "association loi 1901",
-        re.compile(r"(?:forme|structure) juridique ?: association loi 1901(?! ?et)|toujours la forme associative"),
+        re.compile(
+            r"(?:forme|structure) juridique ?: association loi 1901(?! ?et)|toujours la forme associative"
+        ),
     ),
     ("plusieurs gestionnaires possibles", re.compile(r"\bgestionnaire\b|peut etre geree")),
 )
@@ -200,8 +202,9 @@ def row_values(row: Row) -> dict[str, tuple[str, ...]]:
         if family is not None:
             amounts = []
             for match in _EUROS.finditer(text):
-                low, high = match.group(1), _number(match.group(2))
-                amounts.append(f"{_format(_number(low))} à {_format(high)} €" if low else f"{_format(high)} €")
+                high = _format(_number(match.group(2)))
+                low = match.group(1)
+                amounts.append(f"{_format(_number(low))} à {high} €" if low else f"{high} €")
             if not amounts and _NO_FUNDING.search(text):
                 amounts.append("aucun")
             if amounts:
@@ -231,7 +234,7 @@ def disagreements(rows: Iterable[Row]) -> list[Conflict]:
         seen.add(identity)
         for dimension, values in row_values(row).items():
             by_source = groups.setdefault((_structure(row), _topic(row), dimension), {})
-            source, known, carriers = by_source.setdefault(row.source.file, (row.source, [], []))
+            _, known, carriers = by_source.setdefault(row.source.file, (row.source, [], []))
             known.extend(value for value in values if value not in known)
             carriers.append(row)
     conflicts = []
@@ -290,9 +293,10 @@ def render_markdown(conflicts: Sequence[Conflict]) -> str:
         lines.append("| --- | --- | --- | --- | --- |")
         for version in conflict.versions:
             for row in version.rows:
+                values = ", ".join(row_values(row)[conflict.dimension])
                 lines.append(
                     f"| {version.source.file} ({version.source.publisher}) | {version.source.region_name} "
-                    f"| {version.source.date_label} | {_cell(', '.join(row_values(row)[conflict.dimension]))} "
+                    f"| {version.source.date_label} | {_cell(values)} "
                     f"| {_cell(row.text)} |"
                 )
         lines.append("")
