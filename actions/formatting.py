@@ -14,6 +14,8 @@ from typing import Any, Protocol
 from rasa_sdk.types import DomainDict
 
 from actions.texts import response_text
+from knowledge.conflicts import disagreements
+from knowledge.names import resolve_region
 from knowledge.types import Source
 
 # Messenger drops buttons beyond three in a generic template.
@@ -46,26 +48,111 @@ def render_sourced(
     domain: DomainDict,
     rows: Sequence[Sourced],
     *,
+    region: str | None = None,
     max_groups: int | None = 2,
     max_items: int | None = 2,
 ) -> Rendered:
-    """Bullets grouped by source, each group closed by its citation.
+    """Bullets grouped by source, each group closed by its citation; disagreements side by side.
 
-    Short first: at most `max_groups` sources and `max_items` rows each unless asked for
-    more, and `truncated` says whether something was held back.
+    `rows` come ranked, most relevant first, and keep that order. Short first: at most
+    `max_groups` sources and `max_items` rows each unless asked for more, and `truncated` says
+    whether something was held back. When a shown row disagrees with a row of another document
+    (`knowledge.conflicts`), every version is shown together under a line saying the documents
+    differ, each with its source, region and date: the user's `region` first, then the most
+    recent. A disagreement is never cut by the limits, since showing one side alone would
+    silently pick it.
     """
+    rows = list(rows)
     groups = group_by_source(rows)
-    truncated = False
-    if max_groups is not None and len(groups) > max_groups:
-        groups, truncated = groups[:max_groups], True
-    blocks = []
-    for source, items in groups:
-        if max_items is not None and len(items) > max_items:
-            items, truncated = items[:max_items], True
+    if max_groups is not None:
+        groups = groups[:max_groups]
+    shown = [item for _, items in groups for item in (items if max_items is None else items[:max_items])]
+
+    units = _conflict_units(rows, shown, _region_id(region))
+    unit_of_row = {id(item): index for index, unit in enumerate(units) for item in unit.rows}
+    # Each block is placed where its first shown row ranks: a conflict block where its most
+    # relevant side would have been, a source group where its first row is.
+    blocks: dict[tuple[str, object], list[Sourced]] = {}
+    for item in shown:
+        if id(item) in unit_of_row:
+            blocks.setdefault(("conflict", unit_of_row[id(item)]), [])
+        else:
+            blocks.setdefault(("source", item.source.file), []).append(item)
+
+    texts = []
+    displayed: set[int] = set()
+    for (kind, key), items in blocks.items():
+        if kind == "conflict":
+            unit = units[key]  # type: ignore[index]
+            texts.append(_render_conflict(domain, unit, max_items))
+            displayed.update(id(item) for _, version_rows in unit.versions for item in version_rows)
+            continue
         lines = [BULLET + item.text for item in items]
+        lines.append(response_text(domain, "utter_source", citation=items[0].source.reference))
+        texts.append("\n".join(lines))
+        displayed.update(id(item) for item in items)
+    unique = {(item.source.file, item.text) for item in rows}
+    shown_unique = {(item.source.file, item.text) for item in rows if id(item) in displayed}
+    return Rendered("\n\n".join(texts), len(shown_unique) < len(unique))
+
+
+@dataclass
+class _ConflictUnit:
+    """Disagreements that share a row, shown as one block: version rows per document."""
+
+    versions: list[tuple[Source, list[Sourced]]]
+
+    @property
+    def rows(self) -> list[Sourced]:
+        return [item for _, items in self.versions for item in items]
+
+
+def _region_id(region: str | None) -> str | None:
+    if not region:
+        return None
+    return resolve_region(region) or region
+
+
+def _conflict_units(
+    rows: Sequence[Sourced], shown: Sequence[Sourced], region: str | None
+) -> list[_ConflictUnit]:
+    """The disagreements among `rows` that involve a shown row, merged when they share a row."""
+    shown_ids = {id(item) for item in shown}
+    units: list[_ConflictUnit] = []
+    for conflict in disagreements(rows):  # type: ignore[arg-type]
+        sides = [(version.source, list(version.rows)) for version in conflict.versions]
+        conflict_ids = {id(item) for _, items in sides for item in items}
+        if not conflict_ids & shown_ids:
+            continue
+        target = next((unit for unit in units if conflict_ids & {id(item) for item in unit.rows}), None)
+        if target is None:
+            units.append(_ConflictUnit(sides))
+            continue
+        for source, items in sides:
+            known = next((rows_ for known_source, rows_ in target.versions if known_source == source), None)
+            if known is None:
+                target.versions.append((source, items))
+            else:
+                known.extend(item for item in items if id(item) not in {id(row) for row in known})
+    rank: dict[int, int] = {}
+    for index, item in enumerate(rows):
+        rank.setdefault(id(item), index)
+    for unit in units:
+        # Most recent first, then the user's region before every other (both sorts are stable).
+        unit.versions.sort(key=lambda version: version[0].date, reverse=True)
+        unit.versions.sort(key=lambda version: version[0].region != region)
+        for _, items in unit.versions:
+            items.sort(key=lambda item: rank[id(item)])
+    return units
+
+
+def _render_conflict(domain: DomainDict, unit: _ConflictUnit, max_items: int | None) -> str:
+    lines = [response_text(domain, "utter_documents_differ")]
+    for source, items in unit.versions:
+        shown = items if max_items is None else items[:max_items]
+        lines.extend(BULLET + item.text for item in shown)
         lines.append(response_text(domain, "utter_source", citation=source.reference))
-        blocks.append("\n".join(lines))
-    return Rendered("\n\n".join(blocks), truncated)
+    return "\n".join(lines)
 
 
 def citations_line(domain: DomainDict, sources: Iterable[Source]) -> str:

@@ -8,8 +8,7 @@ extractors, one per *dimension*:
 | --- | --- | --- |
 | `population` | any | numbers just before "habitants" ("de 40 000 à plus de 175 000 habitants") |
 | `doctors` | members | minimum number of doctors ("au moins deux médecins", "1 médecin") |
-| `professionals` | members | minimum number of professionals, plural only ("deux professionnels") |
-| `share` | members | percentages ("au moins 10 %") |
+| `professionals` | members | minimum number ("deux professionnels", plural only) or share ("10 % des") |
 | `duration` | any but references/examples/statistics | "5 ans", "deux ans", "18 mois" |
 | `aci`, `fir` | funding | euro amounts of that aid, or "aucun" ("pas de financement spécifique") |
 | `approach` | approach | patientèle / population |
@@ -45,7 +44,6 @@ DIMENSION_LABELS: dict[str, str] = {
     "population": "population (habitants)",
     "doctors": "nombre minimal de médecins",
     "professionals": "nombre minimal de professionnels de santé",
-    "share": "part (%)",
     "duration": "durée",
     "aci": "montant de l'ACI",
     "fir": "montant du FIR",
@@ -62,7 +60,7 @@ _NUMBER = rf"(?:{_DIGITS}|\b(?:{_NUMBER_WORDS})\b)"
 _HABITANTS = re.compile(r"habitants?\b")
 _DOCTORS = re.compile(rf"({_NUMBER})\s+(?:autres?\s+)?(medecins?)\b")
 _PROFESSIONALS = re.compile(rf"({_NUMBER})\s+(autres?\s+)?professionnels\b")
-_PERCENT = re.compile(rf"({_DIGITS})\s*%")
+_PROFESSIONALS_SHARE = re.compile(r"(\d+)\s*% des professionnels\b")
 _DURATION = re.compile(rf"({_NUMBER})\s+(ans|annees|mois)\b")
 _EUROS = re.compile(rf"(?:\bde\s+({_DIGITS})\s+a\s+)?({_DIGITS})\s*(?:€|euros?\b)")
 _NO_FUNDING = re.compile(r"\bpas de financement|\baucun financement")
@@ -189,8 +187,8 @@ def row_values(row: Row) -> dict[str, tuple[str, ...]]:
         for match in _PROFESSIONALS.finditer(text):
             if not match.group(2):  # "un autre professionnel" adds to a count, it is not one
                 found.setdefault("professionals", []).append(f"{_number(match.group(1))} professionnels")
-        for match in _PERCENT.finditer(text):
-            found.setdefault("share", []).append(f"{_number(match.group(1))} %")
+        for match in _PROFESSIONALS_SHARE.finditer(text):
+            found.setdefault("professionals", []).append(f"{match.group(1)} % des professionnels")
 
     if topic not in _NO_DURATION_TOPICS:
         for match in _DURATION.finditer(text):
