@@ -68,7 +68,7 @@ def render_sourced(
         groups = groups[:max_groups]
     shown = [item for _, items in groups for item in (items if max_items is None else items[:max_items])]
 
-    units = _conflict_units(rows, shown, _region_id(region))
+    units = conflict_units(rows, shown, region_id(region))
     unit_of_row = {id(item): index for index, unit in enumerate(units) for item in unit.rows}
     # Each block is placed where its first shown row ranks: a conflict block where its most
     # relevant side would have been, a source group where its first row is.
@@ -85,7 +85,7 @@ def render_sourced(
         if kind == "conflict":
             unit = units[key]  # type: ignore[index]
             texts.append(_render_conflict(domain, unit, max_items))
-            displayed.update(id(item) for _, version_rows in unit.versions for item in version_rows)
+            displayed.update(id(item) for item in _displayed(unit, max_items))
             continue
         lines = [BULLET + item.text for item in items]
         lines.append(response_text(domain, "utter_source", citation=items[0].source.reference))
@@ -97,61 +97,98 @@ def render_sourced(
 
 
 @dataclass
-class _ConflictUnit:
-    """Disagreements that share a row, shown as one block: version rows per document."""
+class Side:
+    """What one document says in a disagreement: its rows and the values they state."""
 
-    versions: list[tuple[Source, list[Sourced]]]
+    source: Source
+    rows: list[Sourced]
+    values: set[tuple[str, str]]  # (dimension, value)
+
+
+@dataclass
+class ConflictUnit:
+    """Disagreements that share a row, shown as one block, one side per document."""
+
+    sides: list[Side]
 
     @property
     def rows(self) -> list[Sourced]:
-        return [item for _, items in self.versions for item in items]
+        return [item for side in self.sides for item in side.rows]
+
+    def by_value(self) -> list[list[Side]]:
+        """Sides grouped by what they state, in side order: one group per differing value."""
+        groups: dict[frozenset[tuple[str, str]], list[Side]] = {}
+        for side in self.sides:
+            groups.setdefault(frozenset(side.values), []).append(side)
+        return list(groups.values())
 
 
-def _region_id(region: str | None) -> str | None:
+def region_id(region: str | None) -> str | None:
+    """A region id from an id or a place name ("PACA", "Var"); unknown text is kept as is."""
     if not region:
         return None
     return resolve_region(region) or region
 
 
-def _conflict_units(
+def conflict_units(
     rows: Sequence[Sourced], shown: Sequence[Sourced], region: str | None
-) -> list[_ConflictUnit]:
-    """The disagreements among `rows` that involve a shown row, merged when they share a row."""
+) -> list[ConflictUnit]:
+    """The disagreements among `rows` that involve a shown row, merged when they share a row.
+
+    Sides come with the user's `region` (an id) first, then the most recent document; the rows
+    of a side keep the order of `rows`.
+    """
     shown_ids = {id(item) for item in shown}
-    units: list[_ConflictUnit] = []
+    units: list[ConflictUnit] = []
     for conflict in disagreements(rows):  # type: ignore[arg-type]
-        sides = [(version.source, list(version.rows)) for version in conflict.versions]
-        conflict_ids = {id(item) for _, items in sides for item in items}
+        conflict_ids = {id(item) for version in conflict.versions for item in version.rows}
         if not conflict_ids & shown_ids:
             continue
         target = next((unit for unit in units if conflict_ids & {id(item) for item in unit.rows}), None)
         if target is None:
-            units.append(_ConflictUnit(sides))
-            continue
-        for source, items in sides:
-            known = next((rows_ for known_source, rows_ in target.versions if known_source == source), None)
-            if known is None:
-                target.versions.append((source, items))
-            else:
-                known.extend(item for item in items if id(item) not in {id(row) for row in known})
+            target = ConflictUnit([])
+            units.append(target)
+        for version in conflict.versions:
+            side = next((side for side in target.sides if side.source == version.source), None)
+            if side is None:
+                side = Side(version.source, [], set())
+                target.sides.append(side)
+            known = {id(item) for item in side.rows}
+            side.rows.extend(item for item in version.rows if id(item) not in known)  # type: ignore[misc]
+            side.values.update((conflict.dimension, value) for value in version.values)
     rank: dict[int, int] = {}
     for index, item in enumerate(rows):
         rank.setdefault(id(item), index)
     for unit in units:
         # Most recent first, then the user's region before every other (both sorts are stable).
-        unit.versions.sort(key=lambda version: version[0].date, reverse=True)
-        unit.versions.sort(key=lambda version: version[0].region != region)
-        for _, items in unit.versions:
-            items.sort(key=lambda item: rank[id(item)])
+        unit.sides.sort(key=lambda side: side.source.date, reverse=True)
+        unit.sides.sort(key=lambda side: side.source.region != region)
+        for side in unit.sides:
+            side.rows.sort(key=lambda item: rank[id(item)])
     return units
 
 
-def _render_conflict(domain: DomainDict, unit: _ConflictUnit, max_items: int | None) -> str:
+def _displayed(unit: ConflictUnit, max_items: int | None) -> list[Sourced]:
+    if max_items is None:
+        return unit.rows
+    return [item for sides in unit.by_value() for item in sides[0].rows[:max_items]]
+
+
+def _render_conflict(domain: DomainDict, unit: ConflictUnit, max_items: int | None) -> str:
+    """Every differing value with its sources.
+
+    Short: the rows of the first document stating each value, cited with every document that
+    states it too. Full: every row of every document.
+    """
     lines = [response_text(domain, "utter_documents_differ")]
-    for source, items in unit.versions:
-        shown = items if max_items is None else items[:max_items]
-        lines.extend(BULLET + item.text for item in shown)
-        lines.append(response_text(domain, "utter_source", citation=source.reference))
+    if max_items is None:
+        for side in unit.sides:
+            lines.extend(BULLET + item.text for item in side.rows)
+            lines.append(response_text(domain, "utter_source", citation=side.source.reference))
+        return "\n".join(lines)
+    for sides in unit.by_value():
+        lines.extend(BULLET + item.text for item in sides[0].rows[:max_items])
+        lines.append(citations_line(domain, [side.source for side in sides]))
     return "\n".join(lines)
 
 
