@@ -34,21 +34,26 @@ def cell_facts(
 ) -> tuple[list[tuple[Fact, list[Source]]], bool]:
     """(facts shown in one cell, each with the documents it stands for; whether they disagree).
 
-    Short: the first fact; when it disagrees with another document, one fact per differing
-    value instead (the user's region, then the most recent first), each standing for every
-    document that states that value, so a regional figure never hides behind the national one.
-    Full: every fact.
+    Short: the first fact, then, for every disagreement among the cell's facts, the facts of one
+    document per differing value (the user's region, then the most recent first), each standing
+    for every document that states that value: a regional figure never hides behind the
+    national one. Full: every fact.
     """
-    shown = list(facts if full else facts[:1])
-    units = conflict_units(facts, shown, region_id(region))
-    if full or not units:
-        return [(fact, [fact.source]) for fact in shown], bool(units)
+    if full:
+        return [(fact, [fact.source]) for fact in facts], bool(conflict_units(facts, facts, None))
+    units = conflict_units(facts, facts, region_id(region))
+    if not units:
+        return [(fact, [fact.source]) for fact in facts[:1]], False
+    # The disagreement about the first fact, if any, takes its place at the top of the cell.
+    units.sort(key=lambda unit: all(item is not facts[0] for item in unit.rows))
     entries: list[tuple[Fact, list[Source]]] = []
+    if all(item is not facts[0] for item in units[0].rows):
+        entries.append((facts[0], [facts[0].source]))
     for unit in units:
         for sides in unit.by_value():
-            fact = sides[0].rows[0]
-            if all(fact is not known for known, _ in entries):
-                entries.append((fact, [side.source for side in sides]))  # type: ignore[arg-type]
+            for fact in sides[0].rows:
+                if all(fact is not known for known, _ in entries):
+                    entries.append((fact, [side.source for side in sides]))  # type: ignore[arg-type]
     return entries, True
 
 
