@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from text_to_num import text2num
@@ -154,10 +155,10 @@ def _structure(row: Row) -> str | None:
     return getattr(row, "structure", None)
 
 
-def _family(row: Row) -> str | None:
+def _family(text: str, quote: str) -> str | None:
     """Which aid a funding row is about: its text says it, else its quote ("FIR 7 500€")."""
-    for text in (row.text, row.quote):
-        folded = fold(text)
+    for said in (text, quote):
+        folded = fold(said)
         for family, pattern in _FAMILIES:
             if pattern.search(folded):
                 return family
@@ -170,8 +171,14 @@ def _labels(text: str, lexicon: Sequence[tuple[str, re.Pattern[str]]]) -> list[s
 
 def row_values(row: Row) -> dict[str, tuple[str, ...]]:
     """dimension -> the values this row states (display form), for every dimension it states."""
-    text = fold(row.text)
-    topic = _topic(row)
+    return dict(_values(row.text, getattr(row, "quote", ""), _topic(row)))
+
+
+# Rows are immutable and few (about a thousand): an answer reads the same ones again and again,
+# and folding is the costly part.
+@lru_cache(maxsize=8192)
+def _values(raw_text: str, quote: str, topic: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    text = fold(raw_text)
     found: dict[str, list[str]] = {}
 
     for match in _HABITANTS.finditer(text):
@@ -196,7 +203,7 @@ def row_values(row: Row) -> dict[str, tuple[str, ...]]:
             found.setdefault("duration", []).append(f"{_number(match.group(1))} {unit}")
 
     if topic == topics.FUNDING:
-        family = _family(row)
+        family = _family(raw_text, quote)
         if family is not None:
             amounts = []
             for match in _EUROS.finditer(text):
@@ -214,7 +221,7 @@ def row_values(row: Row) -> dict[str, tuple[str, ...]]:
     elif topic == topics.LEGAL_FORM:
         found["legal_form"] = _labels(text, _LEGAL_FORM)
 
-    return {dimension: tuple(dict.fromkeys(values)) for dimension, values in found.items() if values}
+    return tuple((dimension, tuple(dict.fromkeys(values))) for dimension, values in found.items() if values)
 
 
 def disagreements(rows: Iterable[Row]) -> list[Conflict]:
