@@ -266,6 +266,25 @@ def find_conflicts(kb: KnowledgeBaseLike) -> list[Conflict]:
     return conflicts
 
 
+# What the method does not compare, said once in the generated document.
+_LIMITS = (
+    "Ce que la liste ne compare pas :",
+    "",
+    "- deux énoncés d'un même document (le guide breton donne pour le centre de santé « au moins",
+    "  deux professionnels de santé » et, dans son tableau, « deux médecins généralistes et un",
+    "  paramédical ») ;",
+    "- deux aides différentes : un montant n'est comparé qu'à celui de la même aide (ACI ou FIR),",
+    "  et une aide dont le document ne nomme pas le financeur (crédit d'amorçage des ESS) n'est",
+    "  comparée à aucune ;",
+    "- une obligation sans forme précise (« une structuration juridique est obligatoire ») ;",
+    "- la formulation libre des définitions, missions et étapes de création, qui n'a pas de valeur",
+    "  à comparer ;",
+    "- les tableaux (formes juridiques, structures médico-sociales, PTA, CPTS d'Occitanie) et les",
+    "  contacts : chacun vient d'un seul document, et aucun contact n'est donné par deux documents ;",
+    "  les populations du tableau d'Occitanie sont celles de CPTS existantes, pas des seuils.",
+)
+
+
 def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
@@ -279,12 +298,14 @@ def render_markdown(conflicts: Sequence[Conflict]) -> str:
         "à la main ; `tests/knowledge/test_conflicts.py` vérifie qu'il est à jour). Chaque section est",
         "un point (structure, thème, dimension) sur lequel deux documents au moins donnent des valeurs",
         "différentes ; les valeurs sont lues dans le texte des lignes par `knowledge/conflicts.py`",
-        "(méthode dans sa docstring). Les deux versions sont gardées dans la base ; les réponses les",
+        "(méthode dans sa docstring). Toutes les versions sont gardées dans la base ; les réponses les",
         "montrent côte à côte (`actions.formatting.render_sourced`, `actions/compare.py`).",
         "",
         f"Désaccords : **{len(conflicts)}**.",
         "",
     ]
+    lines.extend(_LIMITS)
+    lines.append("")
     for conflict in conflicts:
         structure = conflict.structure or "général"
         lines.append(f"## `{conflict.id}`")
