@@ -62,7 +62,11 @@ def render_sourced(
     recent. A disagreement is never cut by the limits, since showing one side alone would
     silently pick it.
     """
-    rows = list(rows)
+    # The same row may come twice (a funding row and its fact): it is shown once.
+    unique: dict[tuple[str, str], Sourced] = {}
+    for item in rows:
+        unique.setdefault((item.source.file, item.text), item)
+    rows = list(unique.values())
     groups = group_by_source(rows)
     if max_groups is not None:
         groups = groups[:max_groups]
@@ -91,9 +95,7 @@ def render_sourced(
         lines.append(response_text(domain, "utter_source", citation=items[0].source.reference))
         texts.append("\n".join(lines))
         displayed.update(id(item) for item in items)
-    unique = {(item.source.file, item.text) for item in rows}
-    shown_unique = {(item.source.file, item.text) for item in rows if id(item) in displayed}
-    return Rendered("\n\n".join(texts), len(shown_unique) < len(unique))
+    return Rendered("\n\n".join(texts), len(displayed) < len(rows))
 
 
 @dataclass

@@ -240,3 +240,23 @@ def test_comparison_describes_the_ess_by_both_documents(kb: KnowledgeBase, domai
     assert "populationnelle" in approach and "patientèle" in approach
     untouched = _cell(text, response_text(domain_dict, "utter_topic_label_status"), "ESS")
     assert response_text(domain_dict, "utter_compare_values_differ") not in untouched
+
+
+def test_a_row_given_twice_is_shown_once(kb: KnowledgeBase, domain_dict: dict) -> None:
+    """A ranker may pass a funding row and the same row read as a fact."""
+    rows = [*kb.funding("esp"), *kb.facts("esp", topics.FUNDING)]
+    text = flat(render_sourced(domain_dict, rows, max_groups=None, max_items=None).text)
+    for row in rows:
+        assert text.count(flat(row.text)) == 1, row.text
+
+
+def test_region_may_be_a_place_name(kb: KnowledgeBase, domain_dict: dict) -> None:
+    rows = kb.facts("cpts", topics.TERRITORY)
+    text = flat(render_sourced(domain_dict, rows, region="Var").text)
+    assert text.index("175 000 habitants") < text.index("20 000 habitants")
+
+
+def test_a_repeated_row_keeps_its_first_rank(kb: KnowledgeBase, domain_dict: dict) -> None:
+    first, second = kb.facts("msp", topics.DEFINITION)[:2]
+    text = render_sourced(domain_dict, [first, second, first]).text
+    assert text.index(first.text) < text.index(second.text)
