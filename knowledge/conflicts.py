@@ -16,11 +16,14 @@ extractors, one per *dimension*:
 | `legal_form` | legal_form | no imposed form / association loi 1901 / several managers possible |
 
 Two rows disagree when they share structure, topic and dimension, come from different
-documents, and their documents' value sets differ. A funding amount is compared only with the
-same aid (ACI with ACI, FIR with FIR): two different aids are not a disagreement. Numbers a
-document states twice count once. The extractors were checked against every row of the data
-files (see docs/knowledge-conflicts.md); what they cannot read (a legal structure "obligatoire"
-without a form, two statements inside one document) is listed there as left out.
+documents, and their documents' value sets differ. The population of a structure is one point
+wherever a document files it (PACA gives the CPTS population under "approach" and "territory",
+Doctolib under "territory"), so that dimension is compared across topics. A funding amount is
+compared only with the same aid (ACI with ACI, FIR with FIR): two different aids are not a
+disagreement. Numbers a document states twice count once. The extractors were checked against
+every row of the data files (see docs/knowledge-conflicts.md); what they cannot read (a legal
+structure "obligatoire" without a form, two statements inside one document) is listed there as
+left out.
 
 Pure functions over rows: the answer code runs `disagreements` on the rows it is about to show,
 and `python -m knowledge conflicts` runs `find_conflicts` over the whole knowledge base.
@@ -93,6 +96,8 @@ _LEGAL_FORM = (
     ),
     ("plusieurs gestionnaires possibles", re.compile(r"\bgestionnaire\b|peut etre geree")),
 )
+# Dimensions that are the same point whatever topic a row is filed under.
+_TOPIC_FREE = {"population"}
 # Dates and numbered texts, not values: "loi n°2016-41", "au premier décembre 2018".
 _NO_DURATION_TOPICS = {topics.LEGAL_REFERENCES, topics.EXAMPLES, topics.STATISTICS}
 
@@ -127,13 +132,14 @@ class Conflict:
     """Documents that give different values for one dimension of one structure and topic."""
 
     structure: str | None
-    topic: str
+    topics: tuple[str, ...]  # one, except for a dimension compared across topics
     dimension: str
     versions: tuple[Version, ...]  # document order of the rows given
 
     @property
     def id(self) -> str:
-        return f"{self.structure or 'general'}/{self.topic}/{self.dimension}"
+        """ "cpts/territory/population", "cpts/approach+territory/population"."""
+        return f"{self.structure or 'general'}/{'+'.join(self.topics)}/{self.dimension}"
 
 
 def _number(token: str) -> int:
@@ -230,39 +236,45 @@ def disagreements(rows: Iterable[Row]) -> list[Conflict]:
     Versions keep the order of the rows too; rows of the same document and text (a funding row
     also read as a fact) count once.
     """
-    groups: dict[tuple[str | None, str, str], dict[str, tuple[Source, list[str], list[Row]]]] = {}
+    rows_in_order: list[Row] = []
+    groups: dict[tuple[str | None, str | None, str], dict[str, tuple[Source, list[str], list[Row]]]] = {}
     seen: set[tuple[str, str]] = set()
     for row in rows:
         identity = (row.source.file, row.text)
         if identity in seen:
             continue
         seen.add(identity)
+        rows_in_order.append(row)
         for dimension, values in row_values(row).items():
-            by_source = groups.setdefault((_structure(row), _topic(row), dimension), {})
+            topic = None if dimension in _TOPIC_FREE else _topic(row)
+            by_source = groups.setdefault((_structure(row), topic, dimension), {})
             _, known, carriers = by_source.setdefault(row.source.file, (row.source, [], []))
             known.extend(value for value in values if value not in known)
             carriers.append(row)
     conflicts = []
-    for (structure, topic, dimension), by_source in groups.items():
+    for (structure, _, dimension), by_source in groups.items():
         value_sets = {frozenset(values) for _, values, _ in by_source.values()}
         if len(by_source) < 2 or len(value_sets) < 2:
             continue
         versions = tuple(
             Version(source, tuple(values), tuple(carriers)) for source, values, carriers in by_source.values()
         )
-        conflicts.append(Conflict(structure, topic, dimension, versions))
+        carriers_ids = {id(item) for version in versions for item in version.rows}
+        carried = [row for row in rows_in_order if id(row) in carriers_ids]
+        conflicts.append(Conflict(structure, tuple(dict.fromkeys(map(_topic, carried))), dimension, versions))
     return conflicts
 
 
 def find_conflicts(kb: KnowledgeBaseLike) -> list[Conflict]:
     """Every disagreement of the knowledge base, structure by structure, topic by topic.
 
-    Rows are read as the answers read them: `kb.facts` (funding rows included, as facts).
+    Rows are read as the answers read them: `kb.facts` (funding rows included, as facts), in
+    topic order.
     """
     conflicts = []
     for structure_id in [None, *(structure.id for structure in kb.structures())]:
-        for topic in topics.ALL_TOPICS:
-            conflicts.extend(disagreements(kb.facts(structure_id, topic)))
+        rows = [row for topic in topics.ALL_TOPICS for row in kb.facts(structure_id, topic)]
+        conflicts.extend(disagreements(rows))
     return conflicts
 
 
@@ -311,7 +323,7 @@ def render_markdown(conflicts: Sequence[Conflict]) -> str:
         lines.append(f"## `{conflict.id}`")
         lines.append("")
         lines.append(
-            f"Structure : {structure} ; thème : {conflict.topic} ; "
+            f"Structure : {structure} ; thème : {' et '.join(conflict.topics)} ; "
             f"dimension : {DIMENSION_LABELS[conflict.dimension]}."
         )
         lines.append("")
