@@ -28,8 +28,10 @@ from knowledge import search
 from knowledge.search import Entry, Hit
 
 # Calibrated on the tuning part of bench/qa (answerable and not-in-the-documents questions,
-# see docs/qa.md): below this BM25 score the best row is more often wrong than right.
-ANSWER_THRESHOLD = 6.0
+# see docs/qa.md): the best row must contain this share of the question's words, weighted by
+# rarity, and score at least MIN_SCORE; below, it is more often beside the point than right.
+MIN_COVERAGE = 0.5
+MIN_SCORE = 3.0
 # Rows shown after the best one must score at least this share of it (and there are at most
 # MAX_SHOWN of them): short answers stay short.
 KEEP_RATIO = 0.75
@@ -40,7 +42,7 @@ def entry_line(domain: DomainDict, entry: Entry) -> str:
     """The line an answer prints for one search entry (without its source)."""
     if entry.kind in (search.LEGAL_FORM, search.MEDICO_SOCIAL) and entry.field != search.SUMMARY:
         label = response_text(domain, f"utter_field_label_{entry.field}")
-        return response_text(domain, "utter_table_cell", name=entry.name, label=label, value=entry.text)
+        return response_text(domain, "utter_table_cell", item=entry.name, label=label, value=entry.text)
     if entry.kind == search.STEP:
         return response_text(domain, "utter_step_line", title=entry.name, number=entry.field, step=entry.text)
     return entry.text
@@ -89,7 +91,7 @@ class ActionAnswerSearch(UsesKnowledgeBase, Action):
         structures = mentioned_structures(tracker)
         hits = self.index.search(text, structures=structures, region=region, limit=MAX_SHOWN)
 
-        if hits and hits[0].score >= ANSWER_THRESHOLD:
+        if hits and hits[0].score >= MIN_SCORE and self.index.coverage(text, [hits[0].entry]) >= MIN_COVERAGE:
             shown = shown_hits(hits)
             header = response_text(domain, "utter_search_header")
             dispatcher.utter_message(text=join_blocks(header, render_hits(domain, shown)))

@@ -14,7 +14,9 @@ Built once per process from the knowledge base (see `actions.knowledge_base`), r
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -106,14 +108,17 @@ _SMS = {
     "asso": "association",
 }
 
-# Region aliases that are everyday words in the documents ("centre de santé", "sud du Tarn").
-_AMBIGUOUS_REGION_ALIASES = frozenset({"centre", "sud"})
+# Region names that are everyday words in the documents once "la" is dropped: "centre de
+# santé", "sud du Tarn", "la réunion d'information".
+_AMBIGUOUS_REGION_NAMES = frozenset({("centre",), ("sud",), ("reunion",), ("ile", "reunion")})
 
 _STEMMER = Stemmer.Stemmer("french")
 # A typo is corrected only to a word of the index this close (0-100) and long enough to tell.
 TYPO_SCORE = 84
 TYPO_MIN_LENGTH = 5
 _DIGITS = re.compile(r"^\d+$")
+# Sentences and clauses, each with its final mark; every character is read once.
+_SENTENCE = re.compile(r"[^.!?:;\n]*[.!?:;\n]?")
 
 
 @dataclass(frozen=True)
@@ -244,17 +249,11 @@ def _aliases(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> dict[tuple
             aliases[key] = canonical
 
     # A region's name is one token: "Centre-Val de Loire" must not match "centre de santé".
-    for region_id, name in REGION_NAMES.items():
-        if region_id != NATIONAL:
-            add(name, "@" + region_id)
-    for region_id, others in REGION_ALIASES.items():
-        for alias in others:
-            if region_id != NATIONAL and fold(alias) not in _AMBIGUOUS_REGION_ALIASES:
-                add(alias, "@" + region_id)
-    for structure in kb.structures():
-        canonical = "@" + structure.id
-        for phrase in (structure.acronym, structure.name, *structure.synonyms):
-            add(phrase, canonical)
+    for region_id, region_name in REGION_NAMES.items():
+        for name in (region_name, *REGION_ALIASES.get(region_id, ())):
+            key = tuple(word for word in words(name) if word not in STOPWORDS)
+            if region_id != NATIONAL and key not in _AMBIGUOUS_REGION_NAMES:
+                add(name, "@" + region_id)
     # Named things of the tables: "PTA Est Azur", "CPTS Sud-Tarn" find their row first.
     for platform in kb.platforms():
         add(platform.name, "@" + "-".join(words(platform.name)))
@@ -487,6 +486,10 @@ REGION_BOOST = 1.25
 OTHER_REGION_PENALTY = 0.85
 
 
+def _idf(count: int, total: int) -> float:
+    return math.log(1 + (total - count + 0.5) / (count + 0.5))
+
+
 class SearchIndex:
     """BM25 over every row of the knowledge base."""
 
@@ -499,6 +502,12 @@ class SearchIndex:
     ) -> None:
         self.entries = tuple(entries)
         self._tokens = tuple(frozenset(item) for item in tokens)
+        frequency = Counter(token for item in self._tokens for token in item)
+        total = len(self._tokens)
+        # BM25's idf: a word no row uses weighs like the rarest, so a question about "GIR" or
+        # "TVA" is not covered by a row that only shares its common words.
+        self._idf = {token: _idf(count, total) for token, count in frequency.items()}
+        self._unknown_idf = _idf(0, total)
         self._names = tuple(frozenset(analyzer.document(entry.name)) for entry in self.entries)
         self.analyzer = analyzer
         self._retriever = retriever
@@ -508,6 +517,7 @@ class SearchIndex:
         self._kinds = np.array([entry.kind for entry in self.entries])
         # A row returned by the query module finds its entries: rows are frozen dataclasses,
         # equal when their values are.
+        self._entry_positions = {entry.key: position for position, entry in enumerate(self.entries)}
         self._by_item: dict[Any, list[int]] = {}
         for position, entry in enumerate(self.entries):
             self._by_item.setdefault(entry.item, []).append(position)
@@ -642,6 +652,31 @@ class SearchIndex:
             return self._by_item.get(row, [])
         except TypeError:  # an unhashable row is not one of the knowledge base's
             return []
+
+    def coverage(self, text: str, entries: Iterable[Entry]) -> float:
+        """Share of the question's words, weighted by rarity, that `entries` contain (0 to 1).
+
+        What tells "answered" from "the documents talk about something near it": "tarif
+        d'une consultation en MSP" shares only "MSP" with the rows about MSP fees.
+        """
+        present: set[str] = set()
+        for entry in entries:
+            present |= self._tokens[self._entry_positions[entry.key]]
+        # A chatty message ("Bonjour, on lance notre CPTS. Quel soir pour la réunion ?") is
+        # judged on its question too, not only on the context around it.
+        parts = [text, *(sentence for sentence in _SENTENCE.findall(text) if sentence.endswith("?"))]
+        return max(self._covered(part, present) for part in parts)
+
+    def _covered(self, text: str, present: set[str]) -> float:
+        tokens = list(dict.fromkeys(self.analyzer.query(text).tokens))
+        if not tokens:
+            return 0.0
+        weights = {token: self._idf.get(token, self._unknown_idf) for token in tokens}
+        return sum(weight for token, weight in weights.items() if token in present) / sum(weights.values())
+
+    def row_entries(self, row: Any) -> list[Entry]:
+        """The entries of a row of the knowledge base (none when the index does not know it)."""
+        return [self.entries[i] for i in self._positions(row)]
 
     def query_coverage(self, text: str) -> float:
         """Share of the question's content words the index knows (0 for gibberish)."""
