@@ -10,11 +10,10 @@ Two checks, on folded words (`textnorm.words`), no dependency:
 
 - a must (doit, doivent, devra, obligatoire, faut, exige…) in the text needs a must in the quote
   whenever the quote softens (préférable, conseillé, recommande, peut, pourra, devrait,
-  possible, suggéré, indicatif, éventuellement): the quote's soft word may be what the text
+  possible, suggéré, indicatif, éventuellement, important): the quote's soft word may be what the text
   turned into a must. A quote without any soft word is left alone ("nécessite" → "doit" is fine);
-- a conditional of the quote (devrait, devraient, pourrait, pourraient) stays conditional in the
-  text: the text keeps a verb in -rait/-raient, or says where the statement stands
-  ("selon", "prévoit", "prévu") would still read as decided, so only a conditional counts.
+- a conditional of the quote (devrait, devraient, pourrait, pourraient) stays a conditional in
+  the text (some verb in -rait/-raient): "Missions prévues par…" reads as decided.
 
 Negated musts ("n'est pas obligatoire", "non obligatoire") are not musts.
 """
@@ -22,10 +21,12 @@ Negated musts ("n'est pas obligatoire", "non obligatoire") are not musts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from textnorm import words
 
-__all__ = ["MUST_WORDS", "SOFT_WORDS", "modality_problems"]
+__all__ = ["MUST_WORDS", "SOFT_WORDS", "dataset_problems", "modality_problems", "row_problems"]
 
 # Folded forms (no accents): what makes a sentence an obligation…
 MUST_WORDS = frozenset(
@@ -73,6 +74,7 @@ SOFT_WORDS = frozenset(
         "suggere",
         "indicatif",
         "eventuellement",
+        "important",
     }
 )
 CONDITIONAL_WORDS = frozenset({"devrait", "devraient", "pourrait", "pourraient"})
@@ -114,3 +116,52 @@ def modality_problems(text: str, quote: str) -> list[str]:
             f"la citation est au conditionnel (« {', '.join(conditionals)} »), le texte ne l'est plus"
         )
     return problems
+
+
+# Row fields that are not sentences shown to users: identifiers, places, numbers, the quote itself.
+_NOT_SHOWN = frozenset(
+    {
+        "quote",
+        "source_file",
+        "region",
+        "structure_id",
+        "topic",
+        "id",
+        "acronym",
+        "name",
+        "unit",
+        "departments",
+        "structures",
+        "topics",
+        "phone",
+        "email",
+        "url",
+        "address",
+    }
+)
+
+
+def row_problems(row: Mapping[str, Any]) -> list[str]:
+    """Problems of every displayed field of a loaded row (`knowledge.loader.Dataset` dicts)."""
+    quote = row.get("quote")
+    if not isinstance(quote, str):
+        return []
+    problems = []
+    for name, value in row.items():
+        if name in _NOT_SHOWN:
+            continue
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for text in texts:
+            if isinstance(text, str) and text:
+                problems += [f"champ « {name} » : {problem}" for problem in modality_problems(text, quote)]
+    return problems
+
+
+def dataset_problems(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """One line per problem over `Dataset.sourced_rows()`, naming the row by kind, file and text."""
+    lines = []
+    for kind, row in rows:
+        for problem in row_problems(row):
+            label = row.get("text") or row.get("label") or row.get("name") or row.get("title") or ""
+            lines.append(f"{kind} [{row.get('source_file', '?')}] {str(label)[:70]} : {problem}")
+    return lines
