@@ -15,7 +15,8 @@ Two checks, on folded words (`textnorm.words`), no dependency:
 - a conditional of the quote (devrait, devraient, pourrait, pourraient) stays a conditional in
   the text (some verb in -rait/-raient): "Missions prévues par…" reads as decided.
 
-Negated musts ("n'est pas obligatoire", "non obligatoire") are not musts.
+Negated musts ("n'est pas obligatoire", "non obligatoire") are not musts; "ne doit pas", "il ne
+faut pas" are (prohibitions).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ SOFT_WORDS = frozenset(
 )
 CONDITIONAL_WORDS = frozenset({"devrait", "devraient", "pourrait", "pourraient"})
 _CONDITIONAL_ENDING = re.compile(r"\w+(?:rait|raient)$")
-# "n'est pas obligatoire", "non obligatoire", "ne doit pas"… : the word before the must, folded.
+# "n'est pas obligatoire", "non obligatoire": a negation just before the must, folded.
 _NEGATIONS = frozenset({"pas", "non", "ni", "jamais", "aucunement"})
 _NEGATED_BEFORE = 2  # words looked at before the must ("n'est pas obligatoire": "est", "pas")
 
@@ -90,10 +91,8 @@ def _musts(text: str) -> set[str]:
     for index, token in enumerate(tokens):
         if token not in MUST_WORDS:
             continue
-        before = tokens[max(0, index - _NEGATED_BEFORE) : index]
-        after = tokens[index + 1 : index + 2]
-        # "ne doit pas" negates after the verb, "pas obligatoire" before the adjective.
-        if _NEGATIONS & set(before) or (token.startswith(("doi", "dev", "fau")) and after == ["pas"]):
+        # "pas obligatoire", "non obligatoire" are no must; "ne doit pas" still is (a prohibition).
+        if _NEGATIONS & set(tokens[max(0, index - _NEGATED_BEFORE) : index]):
             continue
         found.add(token)
     return found
