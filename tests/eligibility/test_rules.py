@@ -478,6 +478,17 @@ def test_ess_share_already_failing_stays_failing_whatever_the_status() -> None:
     assert result.verdict is N
 
 
+def test_a_known_region_never_makes_a_verdict_less_certain_than_the_rules_of_that_region() -> None:
+    """Knowing the region only settles the regional rules: an unknown region is never more
+    favourable than the worst known one, nor less than the best."""
+    for subject in GRID:
+        unknown = assess_all(subject)
+        known = [assess_all(subject, region) for region in REGIONS[1:]]
+        for index, result in enumerate(unknown):
+            ranks = [RANK[by_region[index].verdict] for by_region in known]
+            assert min(ranks) <= RANK[result.verdict] <= max(ranks), (subject, result.structure)
+
+
 def test_assess_all_order_and_ids() -> None:
     results = assess_all(Team(general_practitioners=2, paramedicals=1))
     assert [result.structure for result in results] == ["esp", "msp", "cds", "ess", "cpts"]
@@ -546,10 +557,14 @@ GRID = [
 _INFORMAL = re.compile(r"\b(?:tu|toi|ton|ta|tes|t'as)\b", re.IGNORECASE)
 
 
-def test_grid_invariants() -> None:
+REGIONS = [None, "paca", "bretagne", "occitanie"]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_grid_invariants(region: str | None) -> None:
     known_sources = set(ALL_SOURCES)
     for subject in GRID:
-        for result in assess_all(subject):
+        for result in assess_all(subject, region):
             context = (subject, result.structure)
             if result.verdict is A:
                 assert result.missing == (), context
@@ -572,7 +587,8 @@ RANK = {N: 0, C: 1, A: 2}
 @pytest.mark.parametrize(
     "field", ["general_practitioners", "paramedicals", "other_professionals", "specialists"]
 )
-def test_one_more_professional_never_hurts(field: str) -> None:
+@pytest.mark.parametrize("region", REGIONS)
+def test_one_more_professional_never_hurts(field: str, region: str | None) -> None:
     """Adding a member to a known count never worsens a verdict."""
     for subject in GRID:
         current = getattr(subject, field)
@@ -581,5 +597,5 @@ def test_one_more_professional_never_hurts(field: str) -> None:
         fields = subject.known()
         fields[field] = current + 1
         bigger = Team(**fields)
-        for before, after in zip(assess_all(subject), assess_all(bigger), strict=True):
+        for before, after in zip(assess_all(subject, region), assess_all(bigger, region), strict=True):
             assert RANK[after.verdict] >= RANK[before.verdict], (subject, field, before.structure)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,23 @@ def test_every_quote_is_used_by_some_rule() -> None:
     cited = {source for team in teams for assessment in assess_all(team) for source in assessment.sources}
     unused = [source.quote for source in ALL_SOURCES if source not in cited]
     assert unused == []
+
+
+def test_resolving_a_citation_imports_no_knowledge_module() -> None:
+    """Reading sources.yml at run time keeps eligibility/ free of the knowledge package."""
+    code = (
+        "import sys; from eligibility import rules, team;"
+        "print(rules.assess_all(team.Team())[0].sources[0].reference);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('knowledge', 'rasa', 'sqlalchemy')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=sources.DATA_DIR.parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    reference, imported = result.stdout.strip().splitlines()
+    assert reference.endswith("(France entière, mai 2023)")
+    assert imported == "[]"
