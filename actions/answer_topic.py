@@ -22,6 +22,7 @@ from actions.context import (
     TOPIC_BY_INTENT,
     entity_values,
     latest_intent,
+    latest_text,
     mentioned_structures,
     mentioned_term,
     region_in_use,
@@ -36,9 +37,15 @@ from actions.formatting import (
 )
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
-from knowledge import topics
+from knowledge import search, topics
 from knowledge.names import REGION_NAMES
 from knowledge.types import Structure
+
+# A fact from outside the asked topic leads the answer only when it scores this much higher
+# than the topic's best row, and at least LEAD_MIN_SCORE (calibrated on bench/qa, docs/qa.md).
+LEAD_MARGIN = 1.3
+LEAD_MIN_SCORE = 6.0
+LEADING_KINDS = (search.FACT, search.FUNDING)
 
 # Follow-up topics offered as buttons, most useful first.
 FOLLOW_UP_ORDER = (
@@ -93,7 +100,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         full = intent == "ask_more"
 
         if topic in DIRECTORY_TOPICS:
-            text, buttons = answer_directory(self.kb, domain, topic, region, structure_id)
+            text, buttons = answer_directory(
+                self.kb, domain, topic, region, structure_id, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return events
         if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
@@ -129,7 +138,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         names_legal_form = bool(entity_values(tracker, slots.ENTITY_LEGAL_FORM))
         if topic == topics.LEGAL_FORM and not structures and (names_legal_form or not structure_id):
             # "quelles formes juridiques existent", "différence SCM SCP": the legal forms table.
-            text, buttons = answer_directory(self.kb, domain, LEGAL_FORMS, region, None)
+            text, buttons = answer_directory(
+                self.kb, domain, LEGAL_FORMS, region, None, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 
@@ -141,7 +152,8 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             dispatcher.utter_message(response="utter_which_structure")
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 
-        text, truncated = self._answer(domain, structure, topic, region, term, full)
+        question = "" if full else latest_text(tracker)
+        text, truncated = self._answer(domain, structure, topic, region, term, question)
         available = self.kb.available_topics(structure.id)
         dispatcher.utter_message(
             text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated, available)
@@ -169,8 +181,11 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         topic: str,
         region: str | None,
         term: str | None,
-        full: bool,
+        question: str,
     ) -> tuple[str, bool]:
+        """The facts of `topic` most relevant to `question` first; every fact when it is empty
+        ("plus de détails")."""
+        full = not question
         header = response_text(
             domain,
             "utter_topic_header",
@@ -213,6 +228,29 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             subject = f"« {topic_label(domain, topic).lower()} » ({structure.acronym})"
             return nothing_found(domain, self.kb, subject, region, structure.id), False
 
+        boosts: dict[str, Any] = {"structures": [structure.id], "topic": topic, "region": region}
+        rows = self.index.rank(question, rows) if question else rows
+        if question:
+            rows = self._lead_with_best(question, rows, boosts)
         rendered = render_sourced(domain, rows, **limits)
         prefix, suffix = region_notes(domain, self.kb, region, {row.source.region for row in rows})
         return join_blocks(prefix, header, rendered.text, suffix), rendered.truncated
+
+    def _lead_with_best(self, question: str, rows: list[Any], boosts: dict[str, Any]) -> list[Any]:
+        """The best row of the structure for the question, even outside the topic, comes first.
+
+        "combien de MSP ont signé l'ACI en Occitanie ?" reads as a funding question, but the
+        answer is a statistics fact: when the search finds a fact or funding row of the same
+        structure that scores clearly above every row of the topic, it leads the answer.
+        """
+        hits = self.index.search(question, kinds=LEADING_KINDS, limit=1, **boosts)
+        if not hits or hits[0].entry.structure != boosts["structures"][0]:
+            return rows
+        best = hits[0]
+        known = {(row.text, row.source.file) for row in rows}
+        if (best.entry.text, best.entry.source.file) in known:
+            return rows
+        topic_best = max(self.index.rank_scores(question, rows[:1], **boosts), default=0.0)
+        if best.score < LEAD_MARGIN * topic_best or best.score < LEAD_MIN_SCORE:
+            return rows
+        return [best.entry.item, *rows]

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from bot.settings import Settings
 from knowledge.query import KnowledgeBase
+from knowledge.search import SearchIndex
 
 
 @lru_cache(maxsize=1)
@@ -21,14 +22,28 @@ def default_knowledge_base() -> KnowledgeBase:
     )
 
 
-class UsesKnowledgeBase:
-    """Mixin for actions: the data source is passed in, or the process default is used."""
+@lru_cache(maxsize=4)
+def search_index(kb: KnowledgeBase) -> SearchIndex:
+    """The search index over `kb`, built once per knowledge base and process (about 1 s)."""
+    return SearchIndex.build(kb)
 
-    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+
+class UsesKnowledgeBase:
+    """Mixin for actions: the knowledge base and its search index, passed in or the process default."""
+
+    def __init__(self, kb: KnowledgeBase | None = None, index: SearchIndex | None = None) -> None:
         self._kb = kb
+        self._index = index
 
     @property
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
             self._kb = default_knowledge_base()
         return self._kb
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index over `kb`, shared by every action of the process."""
+        if self._index is None:
+            self._index = search_index(self.kb)
+        return self._index
