@@ -232,7 +232,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         rows = self.index.rank(question, rows) if question else rows
         if question:
             rows = self._lead_with_best(question, rows, boosts)
-        rendered = render_sourced(domain, rows, **limits)
+        rendered = render_sourced(domain, rows, region=region, **limits)
         prefix, suffix = region_notes(domain, self.kb, region, {row.source.region for row in rows})
         return join_blocks(prefix, header, rendered.text, suffix), rendered.truncated
 

@@ -499,6 +499,7 @@ class SearchIndex:
     ) -> None:
         self.entries = tuple(entries)
         self._tokens = tuple(frozenset(item) for item in tokens)
+        self._names = tuple(frozenset(analyzer.document(entry.name)) for entry in self.entries)
         self.analyzer = analyzer
         self._retriever = retriever
         self._structures = np.array([entry.structure or "" for entry in self.entries])
@@ -590,19 +591,24 @@ class SearchIndex:
         order (amounts first, the user's region first); in "combien touche une MSP au
         démarrage ?" the word "démarrage" brings its row first. Ties keep the order given.
         """
-        return [row for row, _ in self._telling_scores(text, rows)]
+        return [row for _, row, _ in self._telling_scores(text, rows)]
 
     def relevant(self, text: str, rows: Sequence[T]) -> list[T]:
-        """The rows `text` names or describes, best first; all of `rows` when it names none.
+        """The rows `text` names, best first; all of `rows` when it names none.
 
-        "numéro de la PTA Est Azur ?" keeps the platforms that match its telling words.
+        "numéro de la PTA Est Azur ?" keeps that platform, "SSIAD, SAAD ?" those two services;
+        "les structures médico-sociales" names none of them and keeps the whole list.
         """
-        scored = self._telling_scores(text, rows)
-        matching = [row for row, score in scored if score > 0]
-        return matching or list(rows)
+        known = set(self.analyzer.query(text).known)
+        named = [
+            row
+            for order, row, score in self._telling_scores(text, rows)
+            if score > 0 and any(self._names[i] & known for i in self._positions(rows[order]))
+        ]
+        return named or list(rows)
 
-    def _telling_scores(self, text: str, rows: Sequence[T]) -> list[tuple[T, float]]:
-        """(row, BM25 score over the question's words that tell `rows` apart), best first.
+    def _telling_scores(self, text: str, rows: Sequence[T]) -> list[tuple[int, T, float]]:
+        """(position in `rows`, row, BM25 score over the question's words that tell `rows` apart), best first.
 
         A word found in more than half of the rows tells nothing about them. Without any
         telling word every score is 0 and the order is the one given.
@@ -619,7 +625,7 @@ class SearchIndex:
                 if sum(token in item for item in known) <= common
             ]
         if not telling:
-            return [(row, 0.0) for row in rows]
+            return [(order, row, 0.0) for order, row in enumerate(rows)]
         scores = self._retriever.get_scores(telling)
         keyed = sorted(
             (
@@ -628,7 +634,7 @@ class SearchIndex:
             ),
             key=lambda item: (-item[0], item[1]),
         )
-        return [(row, score) for score, _, row in keyed]
+        return [(order, row, score) for score, order, row in keyed]
 
     def _positions(self, row: Any) -> list[int]:
         """The entries of a row of the knowledge base (a table row has one per cell)."""
