@@ -2,7 +2,8 @@
 
 `load` validates the data files and replaces the knowledge base (default URL: KNOWLEDGE_DB_URL
 through bot.settings); `check` only validates, and also checks every quote against the source
-documents when they are available. Both exit with status 1 on bad data. `conflicts` lists the
+documents when they are available, and that no text is firmer than its quote
+(`knowledge.modality`). Both exit with status 1 on bad data. `conflicts` lists the
 disagreements between documents (Markdown, see knowledge/conflicts.py); `--write FILE` writes it,
 `--check FILE` exits with status 1 when FILE is not up to date.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from knowledge.db import make_engine
 from knowledge.loader import DEFAULT_DATA_DIR, KnowledgeDataError, load, read_data
+from knowledge.modality import dataset_problems
 
 
 def _default_seeds_dir() -> Path:
@@ -61,6 +63,12 @@ def _check(args: argparse.Namespace) -> int:
         dataset = read_data(args.data_dir, seeds_dir=seeds)
     except KnowledgeDataError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    # A verbatim quote can still be overstated by its text ("préférable" written as "doit").
+    firmer = dataset_problems(dataset.sourced_rows())
+    if firmer:
+        print(f"{len(firmer)} texte(s) plus affirmatif(s) que leur citation :", file=sys.stderr)
+        print("\n".join(f"- {line}" for line in firmer), file=sys.stderr)
         return 1
     print("Données valides" + (" ; chaque citation a été retrouvée dans son document." if seeds else "."))
     for name, count in dataset.counts().items():
