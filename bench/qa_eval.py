@@ -50,6 +50,7 @@ SOURCES = ROOT / "knowledge" / "data" / "sources.yml"
 # out of scope, or "please rephrase" (the two-stage fallback).
 HONEST_MARKERS = (
     "ne repondent pas a cette question",
+    "ne repondent pas precisement",
     "je n'ai pas cette information",
     "ne peux pas vous aider sur ce sujet",
     "pourriez-vous reformuler",

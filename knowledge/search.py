@@ -486,6 +486,9 @@ REGION_BOOST = 1.25
 OTHER_REGION_PENALTY = 0.85
 
 
+_REGION_TOKENS = frozenset("@" + region_id for region_id in REGION_NAMES)
+
+
 def _idf(count: int, total: int) -> float:
     return math.log(1 + (total - count + 0.5) / (count + 0.5))
 
@@ -668,7 +671,10 @@ class SearchIndex:
         return max(self._covered(part, present) for part in parts)
 
     def _covered(self, text: str, present: set[str]) -> float:
-        tokens = list(dict.fromkeys(self.analyzer.query(text).tokens))
+        # The region is answered by the rows' sources, not by their words.
+        tokens = [
+            token for token in dict.fromkeys(self.analyzer.query(text).tokens) if token not in _REGION_TOKENS
+        ]
         if not tokens:
             return 0.0
         weights = {token: self._idf.get(token, self._unknown_idf) for token in tokens}
