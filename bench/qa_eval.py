@@ -24,7 +24,10 @@ import argparse
 import asyncio
 import json
 import platform
+import socket
 import statistics
+import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -37,6 +40,9 @@ import aiohttp
 import yaml
 
 from bench.client import RestClient
+from bot.runtime import ensure_model, runtime_env, write_credentials
+from bot.settings import Settings
+from bot.stack import Stack
 from knowledge import names
 from knowledge.query import KnowledgeBase
 from knowledge.search import Entry, SearchIndex
@@ -179,6 +185,31 @@ async def play(
         await asyncio.gather(*(one(question) for question in questions))
 
 
+def start_stack(knowledge_url: str) -> Stack:
+    """Rasa and the action server with the trained model, on free ports, a fresh tracker store."""
+    work = Path(tempfile.mkdtemp(prefix="qa-eval-"))
+    settings = Settings.from_env(
+        {
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "WEB_PORT": str(free_port()),
+            "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+            "KNOWLEDGE_DB_URL": knowledge_url,
+        }
+    )
+    env = runtime_env(settings)
+    credentials, _ = write_credentials(env, work / "credentials.yml")
+    model = ensure_model(env)
+    print(f"Modèle {model.name}, journaux dans {work}", file=sys.stderr)
+    return Stack(settings, model, env, credentials, log_dir=work).start(web=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def machine() -> str:
     cpu = "?"
     cpuinfo = Path("/proc/cpuinfo")
@@ -229,10 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         stack = None
         url = args.url
         if url is None:
-            from bot.settings import Settings
-            from bot.stack import Stack
-
-            stack = Stack(Settings.from_env()).start(web=False)
+            stack = start_stack(args.knowledge_db)
             url = stack.rasa_url
         try:
             asyncio.run(play(url, questions, outcomes, index, files, args.concurrency))
