@@ -87,7 +87,10 @@ class Settings:
             review_secret_key=env.get("REVIEW_SECRET_KEY", ""),
             retention_days=_int(env, "RETENTION_DAYS", cls.retention_days),
             rasa_public_url=env.get("RASA_PUBLIC_URL") or f"http://127.0.0.1:{rasa_port}",
-            trusted_proxies=_list(env, "TRUSTED_PROXIES", ["127.0.0.1", "::1"]),
+            # Set but empty: no proxy is trusted, X-Forwarded-For is never read.
+            trusted_proxies=(
+                _list(env, "TRUSTED_PROXIES", []) if "TRUSTED_PROXIES" in env else ["127.0.0.1", "::1"]
+            ),
             rate_limit_sender=env.get("RATE_LIMIT_SENDER") or cls.rate_limit_sender,
             rate_limit_address=env.get("RATE_LIMIT_ADDRESS") or cls.rate_limit_address,
             rate_limit_global=env.get("RATE_LIMIT_GLOBAL") or cls.rate_limit_global,

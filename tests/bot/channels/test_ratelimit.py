@@ -123,3 +123,12 @@ async def test_redis_unreachable_lets_messages_through(caplog: pytest.LogCapture
     )
     assert await limits.check("rest:a", "x") is None and await limits.check("rest:a", "x") is None
     assert "Redis injoignable" in caplog.text
+
+
+def test_trusted_proxies_setting() -> None:
+    assert Settings.from_env({}).trusted_proxies == ["127.0.0.1", "::1"]
+    assert Settings.from_env({"TRUSTED_PROXIES": ""}).trusted_proxies == []
+    assert Settings.from_env({"TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"}).trusted_proxies == [
+        "10.0.0.0/8",
+        "127.0.0.1",
+    ]
