@@ -50,6 +50,8 @@ def runtime_env(settings: Settings, base: dict[str, str] | None = None) -> dict[
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
             "RASA_PORT": str(settings.rasa_port),
+            # The action server (rasa_sdk) listens on SANIC_HOST, 0.0.0.0 when unset.
+            "SANIC_HOST": settings.host,
             "ACTION_PORT": str(settings.action_port),
             "WEB_PORT": str(settings.web_port),
             "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
