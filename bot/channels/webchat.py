@@ -72,8 +72,8 @@ MAX_MESSAGE_CHARS = 2000
 MAX_METADATA_BYTES = 4 * 1024
 # Engine.IO refuses larger packets before they are decoded (its default is 1 MB).
 MAX_PACKET_BYTES = 16 * 1024
-# Session ids are issued by the server (64 hex characters, see SessionSigner); bounding what
-# is accepted keeps odd values out of the logs and the socket sessions.
+# The shape of a room or session id (the server's own are 32 and 64 hex characters, see
+# SessionSigner, which alone decides whether an id resumes a conversation).
 _SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -122,7 +122,7 @@ def parse_origins(value: Any, default: list[str]) -> list[str]:
 
 
 def valid_session_id(value: Any) -> bool:
-    """Whether a client-chosen session id is acceptable as a room and sender id."""
+    """Whether a value has the shape of a session id (not whether this server issued it)."""
     return isinstance(value, str) and bool(_SESSION_ID_RE.match(value))
 
 
