@@ -75,7 +75,7 @@ _PROCESSOR_LOGGER = "rasa.core.processor"
 
 @dataclass(frozen=True)
 class ChannelLimits:
-    """What one request may contain and how fast one sender may write."""
+    """What one request may contain and how long its turn may take (rates: ratelimit.py)."""
 
     max_body_bytes: int = 16 * 1024
     max_message_chars: int = 2_000
