@@ -195,6 +195,10 @@ def start_stack(knowledge_url: str) -> Stack:
             "WEB_PORT": str(free_port()),
             "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
             "KNOWLEDGE_DB_URL": knowledge_url,
+            # Every question comes from 127.0.0.1, several per sender for follow-ups.
+            "RATE_LIMIT_ADDRESS": "1000000 per minute",
+            "RATE_LIMIT_GLOBAL": "1000000 per minute",
+            "RATE_LIMIT_SENDER": "1000 per minute",
         }
     )
     env = runtime_env(settings)
