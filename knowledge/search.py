@@ -112,10 +112,22 @@ _SMS = {
 # santé", "sud du Tarn", "la réunion d'information".
 _AMBIGUOUS_REGION_NAMES = frozenset({("centre",), ("sud",), ("reunion",), ("ile", "reunion")})
 
+# How people name the documents' regions besides their names ("le guide breton", "en bzh").
+_REGION_ADJECTIVES = {
+    "bzh": "bretagne",
+    "breton": "bretagne",
+    "bretonne": "bretagne",
+    "bretons": "bretagne",
+    "occitan": "occitanie",
+    "occitane": "occitanie",
+    "ligerien": "centre-val-de-loire",
+    "ligerienne": "centre-val-de-loire",
+}
+
 _STEMMER = Stemmer.Stemmer("french")
 # A typo is corrected only to a word of the index this close (0-100) and long enough to tell.
 TYPO_SCORE = 84
-TYPO_MIN_LENGTH = 5
+TYPO_MIN_LENGTH = 6  # shorter words are too often a town ("Brest" is not "rest")
 _DIGITS = re.compile(r"^\d+$")
 # Sentences and clauses, each with its final mark; every character is read once.
 _SENTENCE = re.compile(r"[^.!?:;\n]*[.!?:;\n]?")
@@ -254,6 +266,8 @@ def _aliases(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> dict[tuple
             key = tuple(word for word in words(name) if word not in STOPWORDS)
             if region_id != NATIONAL and key not in _AMBIGUOUS_REGION_NAMES:
                 add(name, "@" + region_id)
+    for adjective, region_id in _REGION_ADJECTIVES.items():
+        add(adjective, "@" + region_id)
     # Named things of the tables: "PTA Est Azur", "CPTS Sud-Tarn" find their row first.
     for platform in kb.platforms():
         add(platform.name, "@" + "-".join(words(platform.name)))
@@ -338,6 +352,10 @@ def _entries(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> Iterable[t
                 contact.address,
                 contact.email,
                 contact.source.region_name,
+                # The words people use to ask for each way of reaching it.
+                _PHONE_WORDS if contact.phone else "",
+                _EMAIL_WORDS if contact.email else "",
+                _WEB_WORDS if contact.url else "",
             ),
         )
     for number, term in enumerate(glossary):
@@ -439,6 +457,10 @@ def _entries(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> Iterable[t
             ),
         )
 
+
+_PHONE_WORDS = "téléphone numéro joindre appeler"
+_EMAIL_WORDS = "e-mail mail courriel adresse électronique écrire"
+_WEB_WORDS = "site internet web"
 
 # Words a user puts on a table column ("responsabilité", "capital", "agrément").
 _FIELD_WORDS = {
