@@ -11,6 +11,7 @@ Three outcomes, most useful first:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from rasa_sdk import Action, Tracker
@@ -22,10 +23,11 @@ from actions import slots
 from actions.answer_parts import contact_hint
 from actions.context import latest_intent, latest_text, mentioned_structures, region_in_use
 from actions.formatting import BULLET, join_blocks
-from actions.knowledge_base import UsesKnowledgeBase
+from actions.knowledge_base import UsesKnowledgeBase, warm_search_index
 from actions.texts import response_text
 from knowledge import search
-from knowledge.search import Entry, Hit
+from knowledge.query import KnowledgeBase
+from knowledge.search import Entry, Hit, SearchIndex
 
 # Calibrated on the tuning part of bench/qa (answerable and not-in-the-documents questions,
 # see docs/qa.md): the best row must contain this share of the question's words, weighted by
@@ -78,6 +80,14 @@ def render_hits(domain: DomainDict, hits: Sequence[Hit]) -> str:
 
 
 class ActionAnswerSearch(UsesKnowledgeBase, Action):
+    def __init__(self, kb: KnowledgeBase | None = None, index: SearchIndex | None = None) -> None:
+        super().__init__(kb, index)
+        if kb is None and index is None:
+            # The action server instantiates its actions when it starts: build the shared
+            # index then, in the background, so that neither start-up nor the first
+            # question waits for it (about 1 s).
+            threading.Thread(target=warm_search_index, name="search-index", daemon=True).start()
+
     def name(self) -> str:
         return "action_answer_search"
 
