@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is a step they run.
-.PHONY: run test setup train knowledge shell lint nlu-eval bench
+.PHONY: run test setup train knowledge shell lint nlu-eval qa-eval bench
 
 run: setup
 	.venv/bin/python -m bot run
@@ -24,3 +24,7 @@ lint: setup
 
 nlu-eval: setup
 	.venv/bin/python -m bench.nlu_eval --cross-validation
+
+qa-eval: setup
+	.venv/bin/python -m bench.qa_eval --json docs/qa-tuning.json
+	.venv/bin/python -m bench.qa_eval --heldout --json docs/qa-heldout.json

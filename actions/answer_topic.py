@@ -22,6 +22,7 @@ from actions.context import (
     TOPIC_BY_INTENT,
     entity_values,
     latest_intent,
+    latest_text,
     mentioned_structures,
     mentioned_term,
     region_in_use,
@@ -36,9 +37,19 @@ from actions.formatting import (
 )
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
-from knowledge import topics
+from knowledge import search, topics
 from knowledge.names import REGION_NAMES
 from knowledge.types import Structure
+
+# A fact from outside the asked topic leads the answer only when it scores this much higher
+# than the topic's best row, and at least LEAD_MIN_SCORE (calibrated on bench/qa, docs/qa.md).
+LEAD_MARGIN = 1.25
+LEAD_MIN_SCORE = 6.0
+LEADING_KINDS = (search.FACT, search.FUNDING)
+# Below this share of the question's words (rarity-weighted) in the first rows shown, the
+# answer warns that the documents do not answer exactly (calibrated on bench/qa, docs/qa.md).
+MIN_TOPIC_COVERAGE = 0.4
+SHOWN_FOR_COVERAGE = 2
 
 # Follow-up topics offered as buttons, most useful first.
 FOLLOW_UP_ORDER = (
@@ -93,7 +104,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         full = intent == "ask_more"
 
         if topic in DIRECTORY_TOPICS:
-            text, buttons = answer_directory(self.kb, domain, topic, region, structure_id)
+            text, buttons = answer_directory(
+                self.kb, domain, topic, region, structure_id, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return events
         if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
@@ -129,7 +142,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         names_legal_form = bool(entity_values(tracker, slots.ENTITY_LEGAL_FORM))
         if topic == topics.LEGAL_FORM and not structures and (names_legal_form or not structure_id):
             # "quelles formes juridiques existent", "différence SCM SCP": the legal forms table.
-            text, buttons = answer_directory(self.kb, domain, LEGAL_FORMS, region, None)
+            text, buttons = answer_directory(
+                self.kb, domain, LEGAL_FORMS, region, None, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 
@@ -141,7 +156,8 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             dispatcher.utter_message(response="utter_which_structure")
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 
-        text, truncated = self._answer(domain, structure, topic, region, term, full)
+        question = "" if full else latest_text(tracker)
+        text, truncated = self._answer(domain, structure, topic, region, term, question)
         available = self.kb.available_topics(structure.id)
         dispatcher.utter_message(
             text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated, available)
@@ -169,8 +185,11 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         topic: str,
         region: str | None,
         term: str | None,
-        full: bool,
+        question: str,
     ) -> tuple[str, bool]:
+        """The facts of `topic` most relevant to `question` first; every fact when it is empty
+        ("plus de détails")."""
+        full = not question
         header = response_text(
             domain,
             "utter_topic_header",
@@ -182,8 +201,16 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         if topic == topics.CREATION:
             procedures = self.kb.steps(structure.id, region)
             if procedures:
-                shown = procedures if full else procedures[:1]
                 blocks = []
+                if question:
+                    # Procedures keep the region order (the user's region's steps first); a
+                    # fact that answers better than any step ("quel soir pour la réunion ?")
+                    # comes before them.
+                    boosts = {"structures": [structure.id], "topic": topic, "region": region}
+                    led = self._lead_with_best(question, procedures, boosts)
+                    if led[0] is not procedures[0]:
+                        blocks.append(render_sourced(domain, led[:1], region=region).text)
+                shown = procedures if full else procedures[:1]
                 for procedure in shown:
                     steps = "\n".join(
                         f"{number}. {step}" for number, step in enumerate(procedure.steps, start=1)
@@ -213,6 +240,42 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             subject = f"« {topic_label(domain, topic).lower()} » ({structure.acronym})"
             return nothing_found(domain, self.kb, subject, region, structure.id), False
 
-        rendered = render_sourced(domain, rows, **limits)
+        boosts: dict[str, Any] = {"structures": [structure.id], "topic": topic, "region": region}
+        rows = self.index.rank(question, rows) if question else rows
+        if question:
+            rows = self._lead_with_best(question, rows, boosts)
+        rendered = render_sourced(domain, rows, region=region, **limits)
         prefix, suffix = region_notes(domain, self.kb, region, {row.source.region for row in rows})
+        if question and self._misses_the_point(question, rows[:SHOWN_FOR_COVERAGE]):
+            prefix = join_blocks(prefix, response_text(domain, "utter_not_exactly"))
         return join_blocks(prefix, header, rendered.text, suffix), rendered.truncated
+
+    def _misses_the_point(self, question: str, rows: list[Any]) -> bool:
+        """Whether the rows shown first leave most of the question's words unanswered.
+
+        "quel est le tarif d'une consultation en MSP ?" reads as a fees question, and the
+        MSP's fee rows say nothing of a consultation's price: the answer says so before
+        showing them, rather than passing them off as the answer.
+        """
+        entries = [entry for row in rows for entry in self.index.row_entries(row)]
+        return bool(entries) and self.index.coverage(question, entries) < MIN_TOPIC_COVERAGE
+
+    def _lead_with_best(self, question: str, rows: list[Any], boosts: dict[str, Any]) -> list[Any]:
+        """The best row of the structure for the question, even outside the topic, comes first.
+
+        "combien de MSP ont signé l'ACI en Occitanie ?" reads as a funding question, but the
+        answer is a statistics fact: when the search finds a fact or funding row of the same
+        structure that scores clearly above every row of the topic, it leads the answer.
+        """
+        # Both sides without the topic's boost: the question is whether the topic was right.
+        boosts = {key: value for key, value in boosts.items() if key != "topic"}
+        hits = self.index.search(question, kinds=LEADING_KINDS, limit=1, **boosts)
+        if not hits or hits[0].entry.structure != boosts["structures"][0]:
+            return rows
+        best = hits[0]
+        if best.entry.item in rows:
+            return rows
+        topic_best = max(self.index.rank_scores(question, rows[:1], **boosts), default=0.0)
+        if best.score < LEAD_MARGIN * topic_best or best.score < LEAD_MIN_SCORE:
+            return rows
+        return [best.entry.item, *rows]

@@ -1,0 +1,121 @@
+"""action_answer_search: the long tail. A question no intent fits (nlu_fallback) or that looks
+out of scope is searched in every row of the knowledge base before giving up.
+
+Three outcomes, most useful first:
+- the search finds rows above a calibrated score: answer from them, each with its source;
+- the question's words are known to the documents but nothing answers it well enough: say
+  plainly that the documents do not cover it and give the right contact (a wrong confident
+  answer is worse than "je ne sais pas");
+- none of its words is in the documents (gibberish, small talk): the usual fallback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.answer_parts import contact_hint
+from actions.context import latest_intent, latest_text, mentioned_structures, region_in_use
+from actions.formatting import BULLET, join_blocks
+from actions.knowledge_base import UsesKnowledgeBase, warm_search_index
+from actions.texts import response_text
+from knowledge import search
+from knowledge.query import KnowledgeBase
+from knowledge.search import Entry, Hit, SearchIndex
+
+# Calibrated on the tuning part of bench/qa (answerable and not-in-the-documents questions,
+# see docs/qa.md): the best row must contain this share of the question's words, weighted by
+# rarity, and score at least MIN_SCORE; below, it is more often beside the point than right.
+MIN_COVERAGE = 0.5
+MIN_SCORE = 3.0
+# Rows shown after the best one must score at least this share of it (and there are at most
+# MAX_SHOWN of them): short answers stay short.
+KEEP_RATIO = 0.75
+MAX_SHOWN = 3
+
+
+def entry_line(domain: DomainDict, entry: Entry) -> str:
+    """The line an answer prints for one search entry (without its source)."""
+    if entry.kind in (search.LEGAL_FORM, search.MEDICO_SOCIAL) and entry.field != search.SUMMARY:
+        label = response_text(domain, f"utter_field_label_{entry.field}")
+        return response_text(domain, "utter_table_cell", item=entry.name, label=label, value=entry.text)
+    if entry.kind == search.STEP:
+        return response_text(domain, "utter_step_line", title=entry.name, number=entry.field, step=entry.text)
+    return entry.text
+
+
+def shown_hits(hits: Sequence[Hit]) -> list[Hit]:
+    """The best hit, then the few close to it."""
+    if not hits:
+        return []
+    best = hits[0].score
+    return [hit for hit in hits[:MAX_SHOWN] if hit.score >= best * KEEP_RATIO]
+
+
+def render_hits(domain: DomainDict, hits: Sequence[Hit]) -> str:
+    """Bullets in rank order, each run of one source closed by its citation."""
+    blocks: list[str] = []
+    lines: list[str] = []
+    current = None
+    for hit in hits:
+        source = hit.entry.source
+        if current is not None and source.file != current.file:
+            lines.append(response_text(domain, "utter_source", citation=current.reference))
+            blocks.append("\n".join(lines))
+            lines = []
+        current = source
+        line = BULLET + entry_line(domain, hit.entry)
+        if line not in lines:
+            lines.append(line)
+    if current is not None:
+        lines.append(response_text(domain, "utter_source", citation=current.reference))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class ActionAnswerSearch(UsesKnowledgeBase, Action):
+    def __init__(self, kb: KnowledgeBase | None = None, index: SearchIndex | None = None) -> None:
+        super().__init__(kb, index)
+        if kb is None and index is None:
+            # The action server instantiates its actions when it starts: build the shared
+            # index then, in the background, so that neither start-up nor the first
+            # question waits for it (about 1 s).
+            threading.Thread(target=warm_search_index, name="search-index", daemon=True).start()
+
+    def name(self) -> str:
+        return "action_answer_search"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = latest_text(tracker)
+        place = region_in_use(tracker)
+        region = None if place.unknown else place.region
+        events = [] if place.unknown else place.events()
+        structures = mentioned_structures(tracker)
+        hits = self.index.search(text, structures=structures, region=region, limit=MAX_SHOWN)
+
+        if hits and hits[0].score >= MIN_SCORE and self.index.coverage(text, [hits[0].entry]) >= MIN_COVERAGE:
+            shown = shown_hits(hits)
+            header = response_text(domain, "utter_search_header")
+            dispatcher.utter_message(text=join_blocks(header, render_hits(domain, shown)))
+            structure = shown[0].entry.structure
+            if structure:
+                events.append(SlotSet(slots.STRUCTURE, structure))
+            return events
+
+        if latest_intent(tracker) == slots.OUT_OF_SCOPE:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return events
+        if self.index.query_coverage(text) > 0:
+            # Words of the documents, but nothing that answers: honest, with someone to ask.
+            hint = contact_hint(domain, self.kb, region, structures[0] if structures else None)
+            dispatcher.utter_message(text=response_text(domain, "utter_not_in_documents", contact_hint=hint))
+            return events
+        return [*events, FollowupAction("action_two_stage_fallback")]
