@@ -980,13 +980,29 @@ def redact_event(event: dict[str, Any], redactor: Redactor | None = None) -> dic
 
 
 # --------------------------------------------------------------------------- sender ids
-KEY_VARIABLES = ("REDACTION_KEY", "REVIEW_SECRET_KEY")
+KEY_VARIABLES = ("REDACTION_KEY", "WEBCHAT_SECRET_KEY", "REVIEW_SECRET_KEY")
 
 
-def redaction_key(env: Mapping[str, str] | None = None) -> bytes:
-    """The key of sender-id pseudonyms: REDACTION_KEY, else the review app's secret."""
+def redaction_key(env: Mapping[str, str] | None = None, secret_file: str | None = None) -> bytes:
+    """The key of sender-id pseudonyms, the same in every process that stores or deletes.
+
+    REDACTION_KEY, else WEBCHAT_SECRET_KEY (already identical on every Rasa instance), else
+    REVIEW_SECRET_KEY, else the web chat's generated key file (var/webchat_secret, shared by
+    the processes of one machine), else empty.
+    """
     env = os.environ if env is None else env
-    return next((env[name] for name in KEY_VARIABLES if env.get(name)), "").encode("utf-8")
+    for name in KEY_VARIABLES:
+        if env.get(name):
+            return env[name].encode("utf-8")
+    if secret_file is None:
+        from bot.settings import VAR_DIR
+
+        secret_file = str(VAR_DIR / "webchat_secret")
+    try:
+        with open(secret_file, encoding="ascii") as handle:
+            return handle.read().strip().encode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return b""
 
 
 def stored_sender_id(sender_id: str, key: bytes = b"") -> str:

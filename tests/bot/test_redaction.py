@@ -416,3 +416,14 @@ def test_strings_beyond_the_cap_are_cut() -> None:
 
     long = "a" * (MAX_TEXT + 10) + " 0612345678"
     assert redact(long) == "a" * MAX_TEXT + TRUNCATED
+
+
+def test_the_pseudonym_key_is_shared_by_every_process(tmp_path) -> None:
+    from bot.redaction import redaction_key
+
+    secret = tmp_path / "webchat_secret"
+    assert redaction_key({"REDACTION_KEY": "a", "WEBCHAT_SECRET_KEY": "b"}, str(secret)) == b"a"
+    assert redaction_key({"WEBCHAT_SECRET_KEY": "b", "REVIEW_SECRET_KEY": "c"}, str(secret)) == b"b"
+    assert redaction_key({}, str(secret)) == b""
+    secret.write_text("generated-key\n", encoding="ascii")
+    assert redaction_key({}, str(secret)) == b"generated-key"
