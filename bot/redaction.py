@@ -312,9 +312,15 @@ _PROVIDERS = re.compile(
 )
 
 
+_TEAMS_THREAD = re.compile(r"(?:thread\.(?:v2|skype|tacv2)|unq\.gbl\.spaces)$", re.IGNORECASE)
+
+
 def _email_span(match: re.Match[str]) -> tuple[int, int] | None:
     at = match.group("at").strip().lower()
     local, domain = match.group("local"), match.group("domain")
+    if _TEAMS_THREAD.match(domain):
+        # Teams conversation ids ("19:meeting_…@thread.v2") are no one's address.
+        return None
     # The domain may have swallowed a following word ("gmail.com merci"): trim to what
     # looks like a domain (labels joined by dots).
     if at in ("at", "chez", "arobase"):

@@ -401,7 +401,13 @@ def test_personal_sender_ids_become_stable_keyed_pseudonyms() -> None:
     assert stored_sender_id("+33647125890", b"k").startswith(f"{PHONE}#")
     assert stored_sender_id("teams:paul.girard@chu-tours.fr", b"k").startswith(f"teams:{EMAIL}#")
     # Ordinary ids are kept: web-chat session ids, Messenger PSIDs, bench senders.
-    for sender in ("3f2a9c1e-6b0d-4f57-9d2e-426614174000", "1234567890123456", "qa-cvl-msp-01"):
+    for sender in (
+        "3f2a9c1e-6b0d-4f57-9d2e-426614174000",
+        "1234567890123456",
+        "qa-cvl-msp-01",
+        "teams:19:meeting_NjQ2@thread.v2",
+        "teams:a:1xYz@unq.gbl.spaces",
+    ):
         assert stored_sender_id(sender, b"k") == sender
 
 
