@@ -803,9 +803,18 @@ class Redactor:
     def learn(self, text: str, redactions: list[Redaction]) -> None:
         for item in redactions:
             value = text[item.start : item.end]
-            if len(value.strip()) >= 3 and value not in self.known:
-                self.known[value] = item.placeholder
-                self._known_re = None
+            values = [value]
+            if item.placeholder == NAME:
+                # An answer may echo a part of the name ("cdlt, L. Gauthier" -> "Gauthier").
+                values += [
+                    word
+                    for word in re.findall(_NAME_WORD, value)
+                    if len(word) >= 3 and _fold_word(word) not in _PARTICLES | _NOT_NAME
+                ]
+            for known in values:
+                if len(known.strip()) >= 3 and known not in self.known:
+                    self.known[known] = item.placeholder
+                    self._known_re = None
 
     def find(self, text: str) -> list[Redaction]:
         redactions = find_redactions(text, self.public)

@@ -356,6 +356,9 @@ def test_what_a_user_message_hid_is_hidden_where_the_assistant_echoes_it() -> No
     assert bot["metadata"] == {"utter_action": "utter_default"}
     slot = redact_event({"event": "slot", "name": "requested_term", "value": "10003456789"}, redactor)
     assert slot == {"event": "slot", "name": "requested_term", "value": RPPS}
+    # A part of the name is hidden too (the answer may quote only the surname).
+    part = redact_event({"event": "bot", "text": "Vous cherchez « Dupont » ?"}, redactor)
+    assert part["text"] == f"Vous cherchez « {NAME} » ?"
 
 
 def test_an_entity_overlapping_a_hidden_span_takes_its_placeholder() -> None:
