@@ -80,6 +80,7 @@ _QUESTION_WORDS_TEXT = """
     sont existe existent exactement precisement concretement alors donc bien tres plus moins
     tout tous toute toutes autre autres meme aussi si oui non pas ne n
     selon apres dapres livret guide document documents tableau synthese source sources
+    definit definissent definition defini definie signifie designe veut
 """
 STOPWORDS = frozenset(fold(word) for word in STOPWORDS_FRENCH) | frozenset(_QUESTION_WORDS_TEXT.split())
 
