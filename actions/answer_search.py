@@ -37,9 +37,11 @@ from knowledge.query import KnowledgeBase
 from knowledge.search import Entry, Hit, SearchIndex
 
 # Calibrated on the tuning part of bench/qa (answerable and not-in-the-documents questions,
-# see docs/qa.md): the best row must contain this share of the question's words, weighted by
-# rarity, and score at least MIN_SCORE; below, it is more often beside the point than right.
+# see docs/qa.md): the best row must contain MIN_COVERAGE of the question's words, weighted
+# by rarity, to be given as the answer; from HEDGE_COVERAGE it is shown as the closest the
+# documents come; below, it is more often beside the point than right.
 MIN_COVERAGE = 0.5
+HEDGE_COVERAGE = 0.3
 MIN_SCORE = 1.0
 # The NLU's best guess counts as the topic when it is at least this sure (an nlu_fallback
 # still ranks the intents: "Comment le livret définit-il une MSP ?" ranks ask_definition).
@@ -106,13 +108,22 @@ def search_answer(
     structures: Sequence[str] = (),
     topic: str | None = None,
     region: str | None = None,
+    hedge: bool = True,
 ) -> SearchAnswer:
-    """The rows that answer `question`, with their sources, when the best one covers it."""
+    """The rows that answer `question`, with their sources, when the best one covers it;
+    with `hedge`, rows that come near it, announced as the closest, not as the answer."""
     hits = index.search(question, structures=structures, topic=topic, region=region, limit=MAX_SHOWN)
-    if not hits or hits[0].score < MIN_SCORE or index.coverage(question, [hits[0].entry]) < MIN_COVERAGE:
+    if not hits or hits[0].score < MIN_SCORE:
         return SearchAnswer(None)
+    coverage = index.coverage(question, [hits[0].entry])
+    confident = coverage >= MIN_COVERAGE
+    # A word no row uses ("ROSP", "TVA") is what the question is about: nothing is near.
+    if not confident and (not hedge or coverage < HEDGE_COVERAGE or index.unknown_words(question)):
+        return SearchAnswer(None)
+    # Between the two thresholds the rows are near the question, not surely its answer:
+    # they are shown as the closest the documents come, never as the answer.
+    header = response_text(domain, "utter_search_header" if confident else "utter_not_exactly")
     shown = shown_hits(hits)
-    header = response_text(domain, "utter_search_header")
     return SearchAnswer(join_blocks(header, render_hits(domain, shown)), shown[0].entry.structure)
 
 
@@ -154,15 +165,22 @@ class ActionAnswerSearch(UsesKnowledgeBase, Action):
         region = None if place.unknown else place.region
         events = [] if place.unknown else place.events()
         structures = mentioned_structures(tracker)
+        out_of_scope = latest_intent(tracker) == slots.OUT_OF_SCOPE
         found = search_answer(
-            domain, self.index, text, structures=structures, topic=guessed_topic(tracker), region=region
+            domain,
+            self.index,
+            text,
+            structures=structures,
+            topic=guessed_topic(tracker),
+            region=region,
+            hedge=not out_of_scope,
         )
         if found.text is not None:
             dispatcher.utter_message(text=found.text)
             if found.structure:
                 events.append(SlotSet(slots.STRUCTURE, found.structure))
             return events
-        if latest_intent(tracker) == slots.OUT_OF_SCOPE:
+        if out_of_scope:
             dispatcher.utter_message(response="utter_out_of_scope")
             return events
         if self.index.query_coverage(text) > 0:

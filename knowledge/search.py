@@ -707,6 +707,10 @@ class SearchIndex:
         """The entries of a row of the knowledge base (none when the index does not know it)."""
         return [self.entries[i] for i in self._positions(row)]
 
+    def unknown_words(self, text: str) -> list[str]:
+        """The question's content words that no row of the knowledge base uses."""
+        return [token for token in self.analyzer.query(text).tokens if token not in self.analyzer.vocabulary]
+
     def query_coverage(self, text: str) -> float:
         """Share of the question's content words the index knows (0 for gibberish)."""
         query = self.analyzer.query(text)
