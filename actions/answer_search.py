@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -21,7 +22,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.answer_parts import contact_hint
-from actions.context import latest_intent, latest_text, mentioned_structures, region_in_use
+from actions.context import (
+    TOPIC_BY_INTENT,
+    latest_intent,
+    latest_text,
+    mentioned_structures,
+    region_in_use,
+)
 from actions.formatting import BULLET, join_blocks
 from actions.knowledge_base import UsesKnowledgeBase, warm_search_index
 from actions.texts import response_text
@@ -30,10 +37,15 @@ from knowledge.query import KnowledgeBase
 from knowledge.search import Entry, Hit, SearchIndex
 
 # Calibrated on the tuning part of bench/qa (answerable and not-in-the-documents questions,
-# see docs/qa.md): the best row must contain this share of the question's words, weighted by
-# rarity, and score at least MIN_SCORE; below, it is more often beside the point than right.
+# see docs/qa.md): the best row must contain MIN_COVERAGE of the question's words, weighted
+# by rarity, to be given as the answer; from HEDGE_COVERAGE it is shown as the closest the
+# documents come; below, it is more often beside the point than right.
 MIN_COVERAGE = 0.5
-MIN_SCORE = 3.0
+HEDGE_COVERAGE = 0.3
+MIN_SCORE = 1.0
+# The NLU's best guess counts as the topic when it is at least this sure (an nlu_fallback
+# still ranks the intents: "Comment le livret définit-il une MSP ?" ranks ask_definition).
+TOPIC_GUESS_CONFIDENCE = 0.2
 # Rows shown after the best one must score at least this share of it (and there are at most
 # MAX_SHOWN of them): short answers stay short.
 KEEP_RATIO = 0.75
@@ -79,6 +91,60 @@ def render_hits(domain: DomainDict, hits: Sequence[Hit]) -> str:
     return "\n\n".join(blocks)
 
 
+@dataclass(frozen=True)
+class SearchAnswer:
+    """What the search makes of a question: the answer's text (None when no row covers it)
+    and the structure it is about."""
+
+    text: str | None
+    structure: str | None = None
+
+
+def search_answer(
+    domain: DomainDict,
+    index: SearchIndex,
+    question: str,
+    *,
+    structures: Sequence[str] = (),
+    topic: str | None = None,
+    region: str | None = None,
+    hedge: bool = True,
+) -> SearchAnswer:
+    """The rows that answer `question`, with their sources, when the best one covers it;
+    with `hedge`, rows that come near it, announced as the closest, not as the answer."""
+    hits = index.search(question, structures=structures, topic=topic, region=region, limit=MAX_SHOWN)
+    if not hits or hits[0].score < MIN_SCORE:
+        return SearchAnswer(None)
+    coverage = index.coverage(question, [hits[0].entry])
+    confident = coverage >= MIN_COVERAGE
+    # A word no row uses ("ROSP", "TVA") is what the question is about: nothing is near.
+    if not confident and (not hedge or coverage < HEDGE_COVERAGE or index.unknown_words(question)):
+        return SearchAnswer(None)
+    # Between the two thresholds the rows are near the question, not surely its answer:
+    # they are shown as the closest the documents come, never as the answer.
+    header = response_text(domain, "utter_search_header" if confident else "utter_not_exactly")
+    shown = shown_hits(hits)
+    return SearchAnswer(join_blocks(header, render_hits(domain, shown)), shown[0].entry.structure)
+
+
+def not_in_documents(
+    domain: DomainDict, kb: KnowledgeBase, region: str | None, structures: Sequence[str]
+) -> str:
+    """The honest reply when the documents do not cover a question, with someone to ask."""
+    hint = contact_hint(domain, kb, region, structures[0] if structures else None)
+    return response_text(domain, "utter_not_in_documents", contact_hint=hint)
+
+
+def guessed_topic(tracker: Tracker) -> str | None:
+    """The topic of the NLU's best real intent, when it is reasonably sure of it."""
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        name = ranked.get("name")
+        if name and name != slots.NLU_FALLBACK:
+            confident = (ranked.get("confidence") or 0) >= TOPIC_GUESS_CONFIDENCE
+            return TOPIC_BY_INTENT.get(name) if confident else None
+    return None
+
+
 class ActionAnswerSearch(UsesKnowledgeBase, Action):
     def __init__(self, kb: KnowledgeBase | None = None, index: SearchIndex | None = None) -> None:
         super().__init__(kb, index)
@@ -99,23 +165,26 @@ class ActionAnswerSearch(UsesKnowledgeBase, Action):
         region = None if place.unknown else place.region
         events = [] if place.unknown else place.events()
         structures = mentioned_structures(tracker)
-        hits = self.index.search(text, structures=structures, region=region, limit=MAX_SHOWN)
-
-        if hits and hits[0].score >= MIN_SCORE and self.index.coverage(text, [hits[0].entry]) >= MIN_COVERAGE:
-            shown = shown_hits(hits)
-            header = response_text(domain, "utter_search_header")
-            dispatcher.utter_message(text=join_blocks(header, render_hits(domain, shown)))
-            structure = shown[0].entry.structure
-            if structure:
-                events.append(SlotSet(slots.STRUCTURE, structure))
+        out_of_scope = latest_intent(tracker) == slots.OUT_OF_SCOPE
+        found = search_answer(
+            domain,
+            self.index,
+            text,
+            structures=structures,
+            topic=guessed_topic(tracker),
+            region=region,
+            hedge=not out_of_scope,
+        )
+        if found.text is not None:
+            dispatcher.utter_message(text=found.text)
+            if found.structure:
+                events.append(SlotSet(slots.STRUCTURE, found.structure))
             return events
-
-        if latest_intent(tracker) == slots.OUT_OF_SCOPE:
+        if out_of_scope:
             dispatcher.utter_message(response="utter_out_of_scope")
             return events
         if self.index.query_coverage(text) > 0:
             # Words of the documents, but nothing that answers: honest, with someone to ask.
-            hint = contact_hint(domain, self.kb, region, structures[0] if structures else None)
-            dispatcher.utter_message(text=response_text(domain, "utter_not_in_documents", contact_hint=hint))
+            dispatcher.utter_message(text=not_in_documents(domain, self.kb, region, structures))
             return events
         return [*events, FollowupAction("action_two_stage_fallback")]

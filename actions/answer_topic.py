@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.answer_parts import nothing_found, region_notes, structure_label, topic_label
+from actions.answer_search import not_in_documents, search_answer
 from actions.compare import COMPARE_TOPIC, COMPARED_STRUCTURES, answer_comparison
 from actions.context import (
     INTENT_BY_TOPIC,
@@ -46,6 +47,9 @@ from knowledge.types import Structure
 LEAD_MARGIN = 1.25
 LEAD_MIN_SCORE = 6.0
 LEADING_KINDS = (search.FACT, search.FUNDING)
+# A question with this many content words is about something; with fewer ("et le
+# financement ?") it is a follow-up that needs its structure.
+MIN_WORDS_FOR_A_QUESTION = 2
 # Below this share of the question's words (rarity-weighted) in the first rows shown, the
 # answer warns that the documents do not answer exactly (calibrated on bench/qa, docs/qa.md).
 MIN_TOPIC_COVERAGE = 0.4
@@ -153,8 +157,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             if term:
                 dispatcher.utter_message(text=self._glossary_answer(domain, term))
                 return events
-            dispatcher.utter_message(response="utter_which_structure")
-            return [*events, SlotSet(slots.LAST_TOPIC, topic)]
+            return events + self._answer_without_structure(dispatcher, tracker, domain, topic, region)
 
         question = "" if full else latest_text(tracker)
         text, truncated = self._answer(domain, structure, topic, region, term, question)
@@ -167,6 +170,29 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             SlotSet(slots.STRUCTURE, structure.id),
             SlotSet(slots.LAST_TOPIC, topic),
         ]
+
+    def _answer_without_structure(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        topic: str,
+        region: str | None,
+    ) -> list[EventType]:
+        """A question about no structure: coordinated practice in general, a resource, a
+        table… The search answers when a row covers it; a question with words the documents
+        do not cover gets the honest reply; a bare "et le financement ?" asks which structure."""
+        question = latest_text(tracker)
+        events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
+        if len(self.index.analyzer.query(question).tokens) < MIN_WORDS_FOR_A_QUESTION:
+            dispatcher.utter_message(response="utter_which_structure")
+            return events
+        found = search_answer(domain, self.index, question, topic=topic, region=region)
+        if found.text is not None:
+            dispatcher.utter_message(text=found.text)
+            return events + ([SlotSet(slots.STRUCTURE, found.structure)] if found.structure else [])
+        dispatcher.utter_message(text=not_in_documents(domain, self.kb, region, []))
+        return events
 
     def _glossary_answer(self, domain: DomainDict, term: str) -> str:
         entry = self.kb.glossary(term)

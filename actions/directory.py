@@ -34,6 +34,7 @@ TOPIC_BY_INTENT = {
     "ask_medico_social": MEDICO_SOCIAL,
 }
 PACA = "paca"
+MAX_NAMED_CONTACTS = 3
 T = TypeVar("T")
 
 
@@ -94,6 +95,11 @@ def answer_directory(
 
     if topic == CONTACT:
         if region is None:
+            # "Comment contacter Be LC ?" needs no region: the contact is named.
+            every = kb.contacts()
+            named_contacts = named(every)
+            if len(named_contacts) < len(every):
+                return format_contacts(domain, named_contacts[:MAX_NAMED_CONTACTS], None), []
             return (
                 response_text(domain, "utter_contacts_ask_region"),
                 response_buttons(domain, "utter_contacts_ask_region"),

@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -64,6 +63,10 @@ HONEST_MARKERS = (
     "vouliez-vous dire",
     "aucun document",
 )
+
+
+# The fixed words of the reply that shows rows as the closest, not as the answer.
+HEDGE_MARKER = "ne repondent pas precisement"
 
 
 def squash(text: str) -> str:
@@ -111,12 +114,20 @@ def is_honest(answer: str) -> bool:
 class Outcome:
     id: str
     answerable: bool
+    # The document answers but no knowledge-base row quotes it (missing_in_kb): counted apart.
+    missing: bool = False
     top1: bool = False
     top3: bool = False
     answered: bool = False
     honest: bool = False
+    hedged: bool = False  # the reply shows rows as "the closest the documents come"
     answer: str = ""
     latencies: list[float] = field(default_factory=list)
+
+
+def absent(outcome: Outcome) -> bool:
+    """A question whose answer is in none of the documents."""
+    return not outcome.answerable and not outcome.missing
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -130,7 +141,7 @@ def search_figures(index: SearchIndex, questions: list[dict[str, Any]], files: d
     outcomes: dict[str, Outcome] = {}
     timings = []
     for question in questions:
-        outcome = Outcome(question["id"], not question.get("not_in_documents") and "expect" in question)
+        outcome = Outcome(question["id"], "expect" in question, missing="missing_in_kb" in question)
         outcomes[outcome.id] = outcome
         if not outcome.answerable:
             continue
@@ -175,6 +186,7 @@ async def play(
                     result = await client.send(sender, text)
                     outcome.latencies.append(result.latency)
             outcome.answer = "\n".join(result.texts) if result else ""
+            outcome.hedged = HEDGE_MARKER in squash(outcome.answer)
             if outcome.answerable:
                 outcome.answered = any(
                     shows(outcome.answer, entry) for entry in expected_entries(index, question, files)
@@ -254,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "questions": len(questions),
         "answerable": sum(item.answerable for item in outcomes.values()),
-        "not_in_documents": sum(not item.answerable for item in outcomes.values()),
+        "not_in_documents": sum(absent(item) for item in outcomes.values()),
+        "missing_in_knowledge_base": sum(item.missing for item in outcomes.values()),
         "index_build_s": round(build_seconds, 2),
         "index_entries": len(index.entries),
         **{key: round(value, 3) for key, value in figures.items()},
@@ -272,11 +285,14 @@ def main(argv: list[str] | None = None) -> int:
             if stack is not None:
                 stack.stop()
         answerable = [item for item in outcomes.values() if item.answerable]
-        absent = [item for item in outcomes.values() if not item.answerable]
+        silent = [item for item in outcomes.values() if absent(item)]
         latencies = [value for item in outcomes.values() for value in item.latencies]
         report.update(
             answers_with_expected_fact=round(sum(item.answered for item in answerable) / len(answerable), 3),
-            honest_when_not_in_documents=round(sum(item.honest for item in absent) / max(1, len(absent)), 3),
+            honest_when_not_in_documents=round(sum(item.honest for item in silent) / max(1, len(silent)), 3),
+            # Of which the reply showed nearby rows, saying they do not answer precisely.
+            hedged_when_not_in_documents=round(sum(item.hedged for item in silent) / max(1, len(silent)), 3),
+            hedged_when_answerable=round(sum(item.hedged for item in answerable) / len(answerable), 3),
             turn_p50_ms=round(1000 * statistics.median(latencies), 1),
             turn_p95_ms=round(1000 * percentile(latencies, 0.95), 1),
         )
@@ -284,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             misses = [
                 {"id": item.id, "answer": item.answer}
                 for item in outcomes.values()
-                if (item.answerable and not item.answered) or (not item.answerable and not item.honest)
+                if (item.answerable and not item.answered) or (absent(item) and not item.honest)
             ]
             args.failures.write_text(
                 yaml.safe_dump(misses, allow_unicode=True, sort_keys=False), encoding="utf-8"
@@ -296,8 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    counts = Counter(item.answerable for item in outcomes.values())
-    return 0 if counts else 1
+    return 0
 
 
 if __name__ == "__main__":

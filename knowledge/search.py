@@ -80,6 +80,7 @@ _QUESTION_WORDS_TEXT = """
     sont existe existent exactement precisement concretement alors donc bien tres plus moins
     tout tous toute toutes autre autres meme aussi si oui non pas ne n
     selon apres dapres livret guide document documents tableau synthese source sources
+    definit definissent definition defini definie signifie designe veut
 """
 STOPWORDS = frozenset(fold(word) for word in STOPWORDS_FRENCH) | frozenset(_QUESTION_WORDS_TEXT.split())
 
@@ -705,6 +706,10 @@ class SearchIndex:
     def row_entries(self, row: Any) -> list[Entry]:
         """The entries of a row of the knowledge base (none when the index does not know it)."""
         return [self.entries[i] for i in self._positions(row)]
+
+    def unknown_words(self, text: str) -> list[str]:
+        """The question's content words that no row of the knowledge base uses."""
+        return [token for token in self.analyzer.query(text).tokens if token not in self.analyzer.vocabulary]
 
     def query_coverage(self, text: str) -> float:
         """Share of the question's content words the index knows (0 for gibberish)."""

@@ -42,8 +42,8 @@ async def test_words_of_the_documents_without_an_answer_get_an_honest_reply_and_
         action,
         make_tracker("quel est le tarif d'une consultation de kiné à domicile en MSP ?", "nlu_fallback"),
     )
-    assert "ne répondent pas à cette question" in run.text
-    assert "ARS" in run.text or "URPS" in run.text
+    # Either plainly, or showing the closest rows as such: never as the answer.
+    assert "ne répondent pas" in run.text
 
 
 async def test_gibberish_goes_to_the_two_stage_fallback(action, run_action) -> None:

@@ -292,3 +292,15 @@ async def test_the_row_that_answers_comes_first_even_outside_the_topic(action, r
         ),
     )
     assert "jeudi soir" in run.text
+
+
+async def test_a_question_about_no_structure_is_answered_by_the_search_or_honestly(
+    action, run_action
+) -> None:
+    run = await run_action(
+        action, make_tracker("quels sont les objectifs de l'exercice coordonne ?", "ask_missions")
+    )
+    assert "Objectifs de l'exercice coordonné" in run.text
+    assert "Source" in run.text
+    run = await run_action(action, make_tracker("ROSP montant", "ask_funding"))
+    assert "ne répondent pas à cette question" in run.text

@@ -275,3 +275,12 @@ async def test_fallback_with_nothing_to_suggest_asks_to_rephrase(run_action) -> 
     )
     run = await run_action(ActionDefaultAskAffirmation(), tracker)
     assert [m.get("response") for m in run.messages] == ["utter_ask_rephrase"]
+
+
+async def test_a_named_contact_needs_no_region(kb, run_action) -> None:
+    run = await run_action(
+        ActionAnswerDirectory(kb), make_tracker("Comment contacter Be LC ?", "ask_contact")
+    )
+    assert "02 45 50 55 34" in run.text and "sante@attractivite41.fr" in run.text
+    run = await run_action(ActionAnswerDirectory(kb), make_tracker("qui contacter ?", "ask_contact"))
+    assert "dans quelle région" in run.text
