@@ -7,6 +7,7 @@ structure, new topic), "et pour une CPTS ?" (same topic, new structure), "plus d
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -40,13 +41,13 @@ from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
 from knowledge import search, topics
 from knowledge.names import REGION_NAMES
-from knowledge.types import Structure
+from knowledge.types import Source, Structure
 
 # A fact from outside the asked topic leads the answer only when it scores this much higher
 # than the topic's best row, and at least LEAD_MIN_SCORE (calibrated on bench/qa, docs/qa.md).
 LEAD_MARGIN = 1.25
 LEAD_MIN_SCORE = 6.0
-LEADING_KINDS = (search.FACT, search.FUNDING)
+LEADING_KINDS = (search.FACT, search.FUNDING, search.CPTS_EXAMPLE, search.PLATFORM, search.CONTACT)
 # A question with this many content words is about something; with fewer ("et le
 # financement ?") it is a follow-up that needs its structure.
 MIN_WORDS_FOR_A_QUESTION = 2
@@ -85,6 +86,14 @@ def follow_up_buttons(
     return limit_buttons(buttons)
 
 
+@dataclass(frozen=True)
+class SourcedLine:
+    """One line of an answer with its source, for rows that are not facts."""
+
+    text: str
+    source: Source
+
+
 class ActionAnswerTopic(UsesKnowledgeBase, Action):
     def name(self) -> str:
         return "action_answer_topic"
@@ -94,11 +103,29 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
     ) -> list[EventType]:
         intent = latest_intent(tracker)
         place = region_in_use(tracker)
-        if place.unknown:
+        if place.unknown and intent == "inform":
             dispatcher.utter_message(response="utter_region_unknown")
             return []
-        events = place.events()
-        region_id, region = place.named, place.region
+        if place.unknown:
+            # A question that names a place the resolver does not know ("la CPTS La Salamandre
+            # à Blois") is answered without it (never with a guessed region); then the place
+            # is asked for.
+            events = self._answer(dispatcher, tracker, domain, intent, None, place.region)
+            dispatcher.utter_message(response="utter_region_unknown")
+            return events
+        return self._answer(dispatcher, tracker, domain, intent, place.named, place.region, place.events())
+
+    def _answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        intent: str | None,
+        region_id: str | None,
+        region: str | None,
+        events: list[EventType] | None = None,
+    ) -> list[EventType]:
+        events = list(events or [])
 
         last_topic = tracker.get_slot(slots.LAST_TOPIC)
         topic = TOPIC_BY_INTENT.get(intent or "") or last_topic
@@ -160,7 +187,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             return events + self._answer_without_structure(dispatcher, tracker, domain, topic, region)
 
         question = "" if full else latest_text(tracker)
-        text, truncated = self._answer(domain, structure, topic, region, term, question)
+        text, truncated = self._topic_answer(domain, structure, topic, region, term, question)
         available = self.kb.available_topics(structure.id)
         dispatcher.utter_message(
             text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated, available)
@@ -204,7 +231,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         lines.append(citations_line(domain, entry.sources))
         return "\n".join(lines)
 
-    def _answer(
+    def _topic_answer(
         self,
         domain: DomainDict,
         structure: Structure,
@@ -304,4 +331,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         topic_best = max(self.index.rank_scores(question, rows[:1], **boosts), default=0.0)
         if best.score < LEAD_MARGIN * topic_best or best.score < LEAD_MIN_SCORE:
             return rows
-        return [best.entry.item, *rows]
+        if best.entry.kind in (search.FACT, search.FUNDING):
+            return [best.entry.item, *rows]
+        # A named row of a table or directory ("la CPTS Sud-Tarn", "la PTA Est Azur").
+        return [SourcedLine(best.entry.text, best.entry.source), *rows]

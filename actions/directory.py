@@ -155,9 +155,6 @@ class ActionAnswerDirectory(UsesKnowledgeBase, Action):
         topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "", CONTACT)
         events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
         place = region_in_use(tracker)
-        if place.unknown:
-            dispatcher.utter_message(response="utter_region_unknown")
-            return events
         text, buttons = answer_directory(
             self.kb,
             domain,
@@ -168,4 +165,7 @@ class ActionAnswerDirectory(UsesKnowledgeBase, Action):
             question=latest_text(tracker),
         )
         dispatcher.utter_message(text=text, buttons=buttons)
+        if place.unknown:
+            # "quelle PTA pour Marseille ?": the list answers; the place is asked for after.
+            dispatcher.utter_message(response="utter_region_unknown")
         return events + place.events()

@@ -30,13 +30,14 @@ REGION_NAMES: dict[str, str] = {
     "mayotte": "Mayotte",
 }
 
-# Other names people use for a region: abbreviations, the official brand of PACA, and the
-# former regions merged in 2016.
+# Other names people use for a region: abbreviations, the official brand of PACA, the
+# former regions merged in 2016, and the adjectives of the documents' regions ("le guide
+# breton", "l'annexe bretonne").
 REGION_ALIASES: dict[str, tuple[str, ...]] = {
     NATIONAL: ("national", "nationale", "France", "France entière", "toute la France", "niveau national"),
     "auvergne-rhone-alpes": ("AURA", "ARA", "Auvergne", "Rhône-Alpes", "Auvergne Rhône Alpes"),
     "bourgogne-franche-comte": ("BFC", "Bourgogne", "Franche-Comté"),
-    "bretagne": ("Bretagne", "Breizh"),
+    "bretagne": ("Bretagne", "Breizh", "BZH", "breton", "bretonne", "bretons", "bretonnes"),
     "centre-val-de-loire": ("CVL", "Centre Val de Loire", "région Centre", "Centre"),
     "corse": ("Corse",),
     "grand-est": (
@@ -50,7 +51,7 @@ REGION_ALIASES: dict[str, tuple[str, ...]] = {
     "ile-de-france": ("IDF", "région parisienne"),
     "normandie": ("Basse-Normandie", "Haute-Normandie"),
     "nouvelle-aquitaine": ("Aquitaine", "Limousin", "Poitou-Charentes"),
-    "occitanie": ("Languedoc-Roussillon", "Midi-Pyrénées"),
+    "occitanie": ("Languedoc-Roussillon", "Midi-Pyrénées", "occitan", "occitane"),
     "pays-de-la-loire": ("PDL", "Pays-de-la-Loire"),
     "paca": ("PACA", "région Sud", "Provence", "Côte d'Azur", "Provence Alpes Côte d'Azur", "Sud"),
     "guadeloupe": (),

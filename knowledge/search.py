@@ -113,18 +113,6 @@ _SMS = {
 # santé", "sud du Tarn", "la réunion d'information".
 _AMBIGUOUS_REGION_NAMES = frozenset({("centre",), ("sud",), ("reunion",), ("ile", "reunion")})
 
-# How people name the documents' regions besides their names ("le guide breton", "en bzh").
-_REGION_ADJECTIVES = {
-    "bzh": "bretagne",
-    "breton": "bretagne",
-    "bretonne": "bretagne",
-    "bretons": "bretagne",
-    "occitan": "occitanie",
-    "occitane": "occitanie",
-    "ligerien": "centre-val-de-loire",
-    "ligerienne": "centre-val-de-loire",
-}
-
 _STEMMER = Stemmer.Stemmer("french")
 # A typo is corrected only to a word of the index this close (0-100) and long enough to tell.
 TYPO_SCORE = 84
@@ -267,8 +255,6 @@ def _aliases(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> dict[tuple
             key = tuple(word for word in words(name) if word not in STOPWORDS)
             if region_id != NATIONAL and key not in _AMBIGUOUS_REGION_NAMES:
                 add(name, "@" + region_id)
-    for adjective, region_id in _REGION_ADJECTIVES.items():
-        add(adjective, "@" + region_id)
     # Named things of the tables: "PTA Est Azur", "CPTS Sud-Tarn" find their row first.
     for platform in kb.platforms():
         add(platform.name, "@" + "-".join(words(platform.name)))

@@ -304,3 +304,26 @@ async def test_a_question_about_no_structure_is_answered_by_the_search_or_honest
     assert "Source" in run.text
     run = await run_action(action, make_tracker("ROSP montant", "ask_funding"))
     assert "ne répondent pas à cette question" in run.text
+
+
+async def test_a_named_cpts_of_the_table_leads_a_territory_answer(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("cpts sud tarn cb d'habitants", "ask_territory", [("structure", "cpts")])
+    )
+    first_bullet = next(line for line in run.text.splitlines() if line.startswith("• "))
+    assert "Sud-Tarn" in first_bullet and "121 392" in first_bullet
+
+
+async def test_a_question_naming_an_unknown_place_is_answered_then_the_place_is_asked(
+    action, run_action
+) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "c'est quoi une MSP à Trifouillis ?",
+            "ask_definition",
+            [("structure", "msp"), ("region", "Trifouillis")],
+        ),
+    )
+    assert "Maison de santé pluriprofessionnelle" in run.text
+    assert run.messages[-1].get("response") == "utter_region_unknown"
