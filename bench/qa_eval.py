@@ -100,9 +100,12 @@ def expected_entries(index: SearchIndex, question: dict[str, Any], files: dict[s
 
 
 def shows(answer: str, entry: Entry) -> bool:
-    """Whether a reply prints the row: its line, or for long lines their first 80 characters."""
-    line = squash(entry.text)
-    return line[:80] in squash(answer)
+    """Whether a reply prints the row: its line, or for long lines their first 80 characters.
+
+    Bold marks are ignored: "**SAAD** : Services…" prints the glossary line "SAAD : Services…".
+    """
+    line = squash(entry.text.replace("**", ""))
+    return line[:80] in squash(answer.replace("**", ""))
 
 
 def is_honest(answer: str) -> bool:

@@ -493,6 +493,7 @@ OTHER_STRUCTURE_PENALTY = 0.6
 TOPIC_BOOST = 1.3
 REGION_BOOST = 1.25
 OTHER_REGION_PENALTY = 0.85
+SOURCE_BOOST = 1.5
 
 
 _REGION_TOKENS = frozenset("@" + region_id for region_id in REGION_NAMES)
@@ -527,6 +528,14 @@ class SearchIndex:
         self._topics = np.array([entry.topic or "" for entry in self.entries])
         self._regions = np.array([entry.region for entry in self.entries])
         self._kinds = np.array([entry.kind for entry in self.entries])
+        self._files = np.array([entry.source.file for entry in self.entries])
+        # A publisher named in one word ("Doctolib") names its document; the others are named
+        # by their region, which the region boost already handles.
+        self._source_tokens = {
+            analyzer.document(entry.source.publisher)[0]: entry.source.file
+            for entry in self.entries
+            if len(words(entry.source.publisher)) == 1
+        }
         # A row returned by the query module finds its entries: rows are frozen dataclasses,
         # equal when their values are.
         self._entry_positions = {entry.key: position for position, entry in enumerate(self.entries)}
@@ -547,6 +556,11 @@ class SearchIndex:
         retriever.index(corpus, show_progress=False)
         return cls(entries, analyzer, retriever, corpus)
 
+    def named_sources(self, text: str) -> set[str]:
+        """Files of the documents the question names by their publisher ("selon Doctolib")."""
+        tokens = set(self.analyzer.query(text).tokens)
+        return {file for token, file in self._source_tokens.items() if token in tokens}
+
     def scores(
         self,
         text: str,
@@ -560,6 +574,9 @@ class SearchIndex:
         if not query.known:
             return np.zeros(len(self.entries), dtype=np.float32)
         scores = self._retriever.get_scores(list(query.known)).astype(np.float32)
+        named = self.named_sources(text)
+        if named:
+            scores = np.where(np.isin(self._files, list(named)), scores * SOURCE_BOOST, scores)
         if structures:
             named = np.isin(self._structures, list(structures))
             scores = np.where(named, scores * STRUCTURE_BOOST, scores)
@@ -613,7 +630,12 @@ class SearchIndex:
         order (amounts first, the user's region first); in "combien touche une MSP au
         démarrage ?" the word "démarrage" brings its row first. Ties keep the order given.
         """
-        return [row for _, row, _ in self._telling_scores(text, rows)]
+        ranked = [row for _, row, _ in self._telling_scores(text, rows)]
+        named = self.named_sources(text)
+        if named:
+            # "les missions d'une CPTS selon Doctolib": that document's rows first.
+            ranked.sort(key=lambda row: getattr(getattr(row, "source", None), "file", None) not in named)
+        return ranked
 
     def relevant(self, text: str, rows: Sequence[T]) -> list[T]:
         """The rows `text` names, best first; all of `rows` when it names none.

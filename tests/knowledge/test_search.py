@@ -114,3 +114,10 @@ def test_relevant_keeps_only_the_named_items_of_a_list(index: SearchIndex, kb: K
     assert named[0].name == "PTA Est Azur"
     assert len(named) < len(platforms)
     assert index.relevant("la liste des PTA", platforms) == platforms
+
+
+def test_a_document_named_by_its_publisher_comes_first(index: SearchIndex, kb: KnowledgeBase) -> None:
+    rows = kb.facts("cpts", topics.MISSIONS)
+    ranked = index.rank("Quelles sont les missions d'une CPTS selon Doctolib ?", rows)
+    assert ranked[0].source.publisher == "Doctolib"
+    assert ranked != rows or rows[0].source.publisher == "Doctolib"
