@@ -81,6 +81,7 @@ _QUESTION_WORDS_TEXT = """
     tout tous toute toutes autre autres meme aussi si oui non pas ne n
     selon apres dapres livret guide document documents tableau synthese source sources
     definit definissent definition defini definie signifie designe veut
+    aujourd hui actuellement maintenant exactement vraiment
 """
 STOPWORDS = frozenset(fold(word) for word in STOPWORDS_FRENCH) | frozenset(_QUESTION_WORDS_TEXT.split())
 
@@ -573,6 +574,9 @@ class SearchIndex:
         query = self.analyzer.query(text)
         if not query.known:
             return np.zeros(len(self.entries), dtype=np.float32)
+        if topic is None and all(token.startswith("@") for token in query.tokens):
+            # Only names ("ESS ?", "une ESP en Centre-Val de Loire ?"): what they are.
+            topic = topics.DEFINITION
         scores = self._retriever.get_scores(list(query.known)).astype(np.float32)
         named = self.named_sources(text)
         if named:
