@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 import bm25s
@@ -30,7 +30,15 @@ from rapidfuzz import fuzz, process
 from knowledge import topics
 from knowledge.geography import NATIONAL, REGION_ALIASES, REGION_NAMES
 from knowledge.query import KnowledgeBase
-from knowledge.types import Contact, CptsExample, GlossaryEntry, Platform, Source
+from knowledge.types import (
+    Contact,
+    CptsExample,
+    GlossaryEntry,
+    LegalForm,
+    MedicoSocialStructure,
+    Platform,
+    Source,
+)
 from textnorm import fold, words
 
 T = TypeVar("T")
@@ -48,26 +56,13 @@ CPTS_EXAMPLE = "cpts_example"
 KINDS = (FACT, FUNDING, STEP, CONTACT, GLOSSARY, LEGAL_FORM, MEDICO_SOCIAL, PLATFORM, CPTS_EXAMPLE)
 
 # Table cells indexed one by one: a question asks about one cell ("la SISA, responsabilité ?").
+# The cells are the optional text fields of the table's row type; the summary is its own entry.
 SUMMARY = "summary"
-LEGAL_FORM_FIELDS = (
-    SUMMARY,
-    "professionals",
-    "cpts_membership",
-    "purpose",
-    "minimum_partners",
-    "contributions",
-    "liability",
-)
+_NOT_CELLS = frozenset({"id", "acronym", "name", SUMMARY, "quote", "source"})
+LEGAL_FORM_FIELDS = (SUMMARY, *(item.name for item in fields(LegalForm) if item.name not in _NOT_CELLS))
 MEDICO_SOCIAL_FIELDS = (
     SUMMARY,
-    "objective",
-    "services",
-    "nursing_care",
-    "practice",
-    "status",
-    "funding",
-    "ars_approval",
-    "inclusion_criteria",
+    *(item.name for item in fields(MedicoSocialStructure) if item.name not in _NOT_CELLS),
 )
 
 # Words that say what kind of question it is, not what it is about. bm25s's French list is
@@ -362,40 +357,28 @@ def _entries(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> Iterable[t
                 name=term.term,
             )
             yield entry, _nonempty("definition", term.term, *term.aliases, term.expansion, term.note)
-    for form in kb.legal_forms():
-        for name in LEGAL_FORM_FIELDS:
-            value = getattr(form, name)
-            if value:
-                entry = Entry(
-                    f"legal_form:{form.id}:{name}",
-                    LEGAL_FORM,
-                    None,
-                    topics.LEGAL_FORM,
-                    value,
-                    form.quote,
-                    form.source,
-                    form,
-                    field=name,
-                    name=form.acronym,
-                )
-                yield entry, _nonempty("forme juridique", form.acronym, form.name, _FIELD_WORDS[name], value)
-    for medico in kb.medico_social():
-        for name in MEDICO_SOCIAL_FIELDS:
-            value = getattr(medico, name)
-            if value:
-                entry = Entry(
-                    f"medico_social:{medico.id}:{name}",
-                    MEDICO_SOCIAL,
-                    None,
-                    None,
-                    value,
-                    medico.quote,
-                    medico.source,
-                    medico,
-                    field=name,
-                    name=medico.acronym,
-                )
-                yield entry, _nonempty(medico.acronym, medico.name, _FIELD_WORDS[name], value)
+    tables = (
+        (LEGAL_FORM, kb.legal_forms(), LEGAL_FORM_FIELDS, topics.LEGAL_FORM, "forme juridique"),
+        (MEDICO_SOCIAL, kb.medico_social(), MEDICO_SOCIAL_FIELDS, None, ""),
+    )
+    for kind, rows, cells, topic, about_table in tables:
+        for row in rows:
+            for name in cells:
+                value = getattr(row, name)
+                if value:
+                    entry = Entry(
+                        f"{kind}:{row.id}:{name}",
+                        kind,
+                        None,
+                        topic,
+                        value,
+                        row.quote,
+                        row.source,
+                        row,
+                        field=name,
+                        name=row.acronym,
+                    )
+                    yield entry, _nonempty(about_table, row.acronym, row.name, _FIELD_WORDS[name], value)
     for number, platform in enumerate(kb.platforms()):
         entry = Entry(
             f"platform:{number}",

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 import uuid
 from pathlib import Path
 
+from bot.keys import MIN_SECRET_LENGTH, configured_or_stored_key
 from bot.settings import VAR_DIR, Settings
 
 REST, WEBCHAT, MESSENGER, TEAMS = "rest", "webchat", "messenger", "teams"
 NAMESPACES = (REST, WEBCHAT, MESSENGER, TEAMS)
 
 WEBCHAT_SECRET_FILE = VAR_DIR / "webchat_secret"
-MIN_SECRET_LENGTH = 32
 _ROOM_HEX = 32
 _SIGNATURE_HEX = 32
 
@@ -53,23 +51,7 @@ def load_webchat_secret(settings: Settings, path: Path = WEBCHAT_SECRET_FILE) ->
     Several Rasa instances on several machines must share ``WEBCHAT_SECRET_KEY``; on one
     machine they share the file.
     """
-    if settings.webchat_secret_key:
-        if len(settings.webchat_secret_key) < MIN_SECRET_LENGTH:
-            raise ValueError(f"WEBCHAT_SECRET_KEY doit contenir au moins {MIN_SECRET_LENGTH} caractères.")
-        return settings.webchat_secret_key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # O_EXCL: when two instances start together, one writes the key and both read it.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    key = path.read_text(encoding="ascii").strip()
-    if len(key) < MIN_SECRET_LENGTH:
-        raise ValueError(f"La clé de {path} est trop courte : supprimez le fichier pour la régénérer.")
-    return key
+    return configured_or_stored_key(settings.webchat_secret_key, "WEBCHAT_SECRET_KEY", path)
 
 
 class SessionSigner:

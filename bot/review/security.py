@@ -11,7 +11,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from collections import deque
@@ -25,6 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.keys import configured_or_stored_key
 from bot.settings import VAR_DIR, Settings
 
 SECRET_FILE = VAR_DIR / "review_secret"
@@ -34,7 +34,6 @@ SESSION_MAX_SECONDS = 12 * 3600
 # The cookie is re-issued (sliding expiry) when older than this.
 SESSION_REFRESH_SECONDS = 300
 LOGIN_FORM_SECONDS = 3600
-MIN_SECRET_LENGTH = 32
 
 
 class SecretKeyError(RuntimeError):
@@ -43,24 +42,7 @@ class SecretKeyError(RuntimeError):
 
 def load_secret_key(settings: Settings, path: Path = SECRET_FILE) -> str:
     """`settings.review_secret_key`, else the key stored in `path`, created (0600) on first use."""
-    if settings.review_secret_key:
-        if len(settings.review_secret_key) < MIN_SECRET_LENGTH:
-            raise SecretKeyError(f"REVIEW_SECRET_KEY doit contenir au moins {MIN_SECRET_LENGTH} caractères.")
-        return settings.review_secret_key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    generated = secrets.token_urlsafe(48)
-    try:
-        # O_EXCL: when two processes start together, one creates the file and both read it.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(generated)
-    key = path.read_text(encoding="ascii").strip()
-    if len(key) < MIN_SECRET_LENGTH:
-        raise SecretKeyError(f"La clé de {path} est trop courte : supprimez le fichier pour la régénérer.")
-    return key
+    return configured_or_stored_key(settings.review_secret_key, "REVIEW_SECRET_KEY", path, SecretKeyError)
 
 
 def _derive(secret: str, purpose: bytes) -> Fernet:
