@@ -52,7 +52,7 @@ QA_DIR = ROOT / "bench" / "qa"
 SOURCES = ROOT / "knowledge" / "data" / "sources.yml"
 
 # The fixed words of every reply that declines to answer (domain.yml): not in the documents,
-# out of scope, or "please rephrase" (the two-stage fallback).
+# no contact for that region, out of scope, or "please rephrase" (the two-stage fallback).
 HONEST_MARKERS = (
     "ne repondent pas a cette question",
     "ne repondent pas precisement",
@@ -62,6 +62,7 @@ HONEST_MARKERS = (
     "je n'ai pas compris",
     "vouliez-vous dire",
     "aucun document",
+    "je n'ai pas de contact pour la region",
 )
 
 
