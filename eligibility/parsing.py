@@ -19,9 +19,10 @@ Conventions worth knowing:
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 
 from eligibility.french import NUMBER_WORDS, NumberSpan, Token, normalize, read_numbers, stem, tokenize
 
@@ -373,7 +374,7 @@ _PROTECTED = frozenset(
         "paramedicale",
     }
 )
-_FUZZY_CUTOFF = 0.85
+_FUZZY_CUTOFF = 85  # rapidfuzz ratio, 0-100
 _FILLERS = frozenset(
     stem(word) for word in ("autres", "jeunes", "nouveaux", "nouvelles", "seuls", "seules", "vrais")
 )
@@ -409,7 +410,7 @@ def _canonical(token: Token) -> str:
     candidates = [
         known for known in _FUZZY_VOCABULARY if known[:2] == word[:2] and abs(len(known) - len(word)) <= 2
     ]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=_FUZZY_CUTOFF)
+    close = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
     return close[0] if close else word
 
 
