@@ -248,11 +248,14 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
             found[requested] = slots.UNKNOWN_POPULATION
         place = self._place(tracker, text, requested)
         found.update(place_events(place))
-        if not found:
+        # A number, or a count the parser refused ("une douzaine"), was meant as an answer.
+        attempted = answer.attempted or any(char.isdigit() for char in text)
+        if not found and not attempted:
             if intent == "check_eligibility":
                 return self._ask_restart(dispatcher)
             if intent in _DIGRESSION_INTENTS:
                 return []
+        if not found:
             # Meant as an answer but unusable: say why; the form asks the same question again.
             self._reject(dispatcher, requested, answer)
             return [*events, SlotSet(requested, None)] if requested else events

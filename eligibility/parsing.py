@@ -720,3 +720,143 @@ def _territory_scale(normalized: str) -> bool | None:
     if _DEPARTMENT_OR_MORE_RE.search(normalized):
         return True
     return None
+
+
+# --- one answer to one pending question ----------------------------------------------------
+
+COUNT_MAXIMUMS: dict[str, int] = {
+    GP: 500,
+    SPECIALISTS: 500,
+    PARAMEDICALS: 500,
+    OTHERS: 500,
+    TERRITORY_DOCTORS: 20_000,
+    LIBERAL_TERRITORY_DOCTORS: 20_000,
+    POPULATION: 15_000_000,
+}
+MANAGER = "has_manager"
+TERRITORY_SCALE = "territory_is_department_or_more"
+PRACTICE = "practice"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a reply says about the pending question.
+
+    `value` is None when the reply does not answer it; `hint` then says why when the reply was
+    meant as an answer (a vague or impossible count); `unknown` is "je ne sais pas".
+    """
+
+    value: int | str | bool | None = None
+    hint: str | None = None
+    unknown: bool = False
+    attempted: bool = False  # a count was meant but refused ("une douzaine", "plus de 10")
+
+
+# A gestionnaire named instead of "oui": "la mairie", "l'hôpital", "une mutuelle", "notre association".
+_CARRIER_RE = re.compile(
+    r"\b(?:mairie|commune|ville|municipalite|association|asso|mutuelle|mutualite|hopital|hopitaux|"
+    r"chu|chr|ch|centre hospitalier|clinique|etablissement|ehpad|scic|collectivite|"
+    r"intercommunalite|interco|communaute de communes|agglo|agglomeration|conseil departemental|"
+    r"departement|region|fondation|cooperative|croix rouge|caisse)\b"
+)
+_NOT_YET_RE = re.compile(r"\b(?:pas encore|pas pour l'?instant|pas pour le moment|toujours pas|personne)\b")
+# "oui, tout le Cher", "toute la région", "le département entier": at least a département.
+_WHOLE_RE = re.compile(
+    r"\b(?:tout le|toute la|tout l|l'?ensemble (?:du|de la|de l)|entier|entiere|plusieurs departements|"
+    r"(?:le|du|un) departement|(?:la|de la|une) region|departemental|departementale|regional|regionale)\b"
+)
+# "juste notre ville", "quelques communes", "le canton": less than a département.
+_PART_RE = re.compile(
+    r"\b(?:canton|commune|communes|ville|quartier|bassin|agglo|agglomeration|communaute de communes|"
+    r"intercommunalite|interco|secteur|pays|partie|moitie|nord|sud|est|ouest|juste|seulement|"
+    r"que la|que le|que notre|pas tout|pas toute|moins)\b"
+)
+# "tous libéraux sauf une": one mode with exceptions is a mixed team.
+_EXCEPT_RE = re.compile(r"\b(?:sauf|hormis|excepte|a part|mis a part|en dehors d)")
+_ALL_NONE_RE = re.compile(r"\b(?:que des|tous|toutes|uniquement|seulement|100)\b")
+
+
+def _yes_no_start(normalized: str) -> bool | None:
+    first = re.match(r"[a-z]+", normalized)
+    if first and first.group() in _DECISIVE_START:
+        return _DECISIVE_START[first.group()]
+    return None
+
+
+def parse_manager(text: str) -> bool | None:
+    """Has a gestionnaire: "oui", "la mairie", "l'hôpital" -> True; "non, pas encore" -> False."""
+    normalized = normalize(text)
+    start = _yes_no_start(normalized)
+    if start is not None:
+        return start
+    if _NOT_YET_RE.search(normalized):
+        return False
+    stated = _manager(tokenize_words(normalized))
+    if stated is not None:
+        return stated
+    if _CARRIER_RE.search(normalized) and not _NO_RE.search(normalized):
+        return True
+    return parse_yes_no(text)
+
+
+def parse_territory_scale(text: str) -> bool | None:
+    """Covers a whole département or more: "oui, tout le Cher" -> True; "juste la ville" -> False."""
+    normalized = normalize(text)
+    start = _yes_no_start(normalized)
+    if start is not None:
+        return start
+    scale = _territory_scale(normalized)
+    if scale is not None:
+        return scale
+    if _PART_RE.search(normalized):
+        return False
+    if _WHOLE_RE.search(normalized):
+        return True
+    return parse_yes_no(text)
+
+
+def parse_practice_answer(text: str) -> str | None:
+    """parse_practice, and an exception makes a mixed team ("tous libéraux sauf une")."""
+    normalized = normalize(text)
+    practice = parse_practice(text)
+    if practice in ("liberal", "salarie") and _EXCEPT_RE.search(normalized):
+        return "mixte"
+    return practice
+
+
+def tokenize_words(normalized: str) -> list[str]:
+    """The token stems of normalised text, as extract_team compares them."""
+    return [token.stem for token in tokenize(normalized)]
+
+
+def is_unknown(text: str) -> bool:
+    """ "je ne sais pas", "aucune idée", "nsp"."""
+    return bool(_UNKNOWN_RE.search(normalize(text)))
+
+
+def parse_answer(field: str, text: str) -> Answer:
+    """The answer `text` gives to the question about `field` (a Team field name)."""
+    if field in COUNT_MAXIMUMS:
+        if field == POPULATION and is_unknown(text):
+            return Answer(unknown=True)
+        stated = extract_team(text, asked=field)
+        value = stated.get(field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value > COUNT_MAXIMUMS[field]:
+                return Answer(hint=_too_large(COUNT_MAXIMUMS[field]), attempted=True)
+            return Answer(value)
+        if any(name in COUNT_MAXIMUMS for name in stated):
+            return Answer()  # "2 kinés" asked about doctors answers another question
+        try:
+            return Answer(parse_count(text, maximum=COUNT_MAXIMUMS[field]))
+        except CountError as error:
+            if stated:
+                return Answer()
+            return Answer(hint=error.message, attempted=error.message != NOT_A_NUMBER)
+    if field == PRACTICE:
+        return Answer(parse_practice_answer(text))
+    if field == MANAGER:
+        return Answer(parse_manager(text))
+    if field == TERRITORY_SCALE:
+        return Answer(parse_territory_scale(text))
+    return Answer()
