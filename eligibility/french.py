@@ -158,11 +158,17 @@ class NumberSpan:
     is_percent: bool = False
 
 
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def _digits(text: str) -> Fraction:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+    # Integers first, without Fraction's string parser: a reply full of numbers stays fast.
+    if text.isdigit():
+        return Fraction(int(text))
+    if _DOT_GROUPED.fullmatch(text):
         return Fraction(int(text.replace(".", "")))
-    text = text.replace(" ", "").replace(",", ".")
-    return Fraction(text)
+    whole, _, decimals = text.replace(" ", "").replace(",", ".").partition(".")
+    return Fraction(int(whole + decimals), 10 ** len(decimals))
 
 
 def _multiplier(tokens: list[Token], index: int, number: Token) -> tuple[int, int]:
@@ -246,7 +252,8 @@ def _finish(tokens: list[Token], span: NumberSpan) -> NumberSpan:
     four_digits = (
         not span.from_words
         and span.end == span.start + 1
-        and re.fullmatch(r"\d{4}", tokens[span.start].text) is not None
+        and len(tokens[span.start].text) == 4
+        and tokens[span.start].text.isdigit()
     )
     is_year = four_digits and 1900 <= value <= 2100 and (before in YEAR_MARKERS or after in MONTHS)
     is_day = after in MONTHS

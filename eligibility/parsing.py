@@ -29,6 +29,16 @@ from eligibility.french import NUMBER_WORDS, NumberSpan, Token, normalize, read_
 __all__ = ["CountError", "extract_team", "parse_count", "parse_practice", "parse_yes_no"]
 
 
+# A reply is read from its first MAX_READ characters. No answer to a form question is longer
+# (an opening message with every detail is about 200), and the bound keeps any reply under a few
+# milliseconds: the parsing below is linear, but its constant is that of pure Python.
+MAX_READ = 400
+
+
+def _read(text: str) -> str:
+    return normalize(text[:MAX_READ])
+
+
 class CountError(ValueError):
     """An answer that is not a usable count; `message` is what to tell the user."""
 
@@ -89,7 +99,7 @@ def parse_count(text: str, *, maximum: int) -> int:
 
     Raises CountError("not_a_number" | "negative" | "too_large" | "not_integer", message).
     """
-    normalized = normalize(text)
+    normalized = _read(text)
     if not normalized:
         raise CountError("not_a_number", NOT_A_NUMBER)
     if _UNKNOWN_RE.search(normalized):
@@ -150,7 +160,7 @@ _YES_RE = re.compile(
 
 def parse_yes_no(text: str) -> bool | None:
     """True for "oui", "exact", "tout à fait"…; False for "non", "pas du tout"…; None otherwise."""
-    normalized = normalize(text)
+    normalized = _read(text)
     if not normalized or _UNKNOWN_RE.search(normalized) or re.search(r"\bpeut[ -]?etre\b", normalized):
         return None
     first = re.match(r"[a-z]+", normalized)
@@ -218,7 +228,7 @@ def _practice(normalized: str, tokens: list[Token], skip: set[int], *, allow_bot
 
 def parse_practice(text: str) -> str | None:
     """ "liberal", "salarie" or "mixte" from an answer such as "en libéral" or "les deux"."""
-    normalized = normalize(text)
+    normalized = _read(text)
     return _practice(normalized, tokenize(normalized), set(), allow_both=True)
 
 
@@ -433,12 +443,17 @@ def _professions(words: list[str], taken: set[int]) -> dict[int, tuple[str, int]
     return found
 
 
+_CLAUSE_REACH = 20  # words either side of a number that can belong to its clause
+
+
 def _clause_bounds(tokens: list[Token], index: int, ends: frozenset[str]) -> tuple[int, int]:
+    """The sentence around tokens[index], at most 3 x _CLAUSE_REACH tokens either side (linear time)."""
+    reach = 3 * _CLAUSE_REACH
     start = index
-    while start > 0 and tokens[start - 1].text not in ends:
+    while start > max(0, index - reach) and tokens[start - 1].text not in ends:
         start -= 1
     end = index
-    while end < len(tokens) and tokens[end].text not in ends:
+    while end < min(len(tokens), index + reach) and tokens[end].text not in ends:
         end += 1
     return start, end
 
@@ -473,7 +488,7 @@ def extract_team(text: str, *, asked: str | None = None) -> dict[str, int | str 
     `asked` is the field the dialogue has just asked about, if any: it decides what a bare
     "40 cardiologues" means when the question was about the territory rather than the team.
     """
-    normalized = normalize(text)
+    normalized = _read(text)
     tokens = tokenize(normalized)
     spans = read_numbers(tokens)
     in_number = {index for span in spans for index in range(span.start, span.end)}
@@ -562,8 +577,10 @@ def _territory_counts(
 ) -> None:
     """Relabel counts that describe the territory's doctors, not the team (ESS questions)."""
     territory_mention: _Mention | None = None
+    # Most replies never name a territory: skip the per-number clause scan for them.
+    territorial = not _TERRITORY_WORDS.isdisjoint(words)
     for mention in mentions:
-        by_context = mention.kind == SPECIALISTS and _about_territory(words, mention.start)
+        by_context = mention.kind == SPECIALISTS and territorial and _about_territory(words, mention.start)
         if mention.kind in (SPECIALISTS, GENERIC_DOCTOR, TERRITORY_DOCTORS) and (
             mention.kind == TERRITORY_DOCTORS or asked == TERRITORY_DOCTORS or by_context
         ):
@@ -583,7 +600,7 @@ def _territory_counts(
                 continue
             if _liberal_after(words, span.end) is not None:
                 continue
-            if asked == TERRITORY_DOCTORS or _about_territory(words, span.start):
+            if asked == TERRITORY_DOCTORS or (territorial and _about_territory(words, span.start)):
                 used_spans.add(span.start)
                 territory_mention = _Mention(TERRITORY_DOCTORS, int(span.value), span.start, span.end)
                 mentions.append(territory_mention)
@@ -616,11 +633,13 @@ def _about_territory(words: list[str], index: int) -> bool:
     It must name the territory and say that doctors are counted there ("le département compte",
     "il y a … dans le département", "… exercent sur le territoire"), and not speak of "nous".
     """
+    # The clause is looked at within a few words only: an unbounded walk per number made a long
+    # message without punctuation quadratic ("1 1 1 …" took seconds).
     start = index
-    while start > 0 and words[start - 1] not in _CLAUSE_ENDS:
+    while start > max(0, index - _CLAUSE_REACH) and words[start - 1] not in _CLAUSE_ENDS:
         start -= 1
     end = index
-    while end < len(words) and words[end] not in _CLAUSE_ENDS:
+    while end < min(len(words), index + _CLAUSE_REACH) and words[end] not in _CLAUSE_ENDS:
         end += 1
     clause = words[start:end]
     if any(word in _TEAM_MARKERS for word in words[start:index]):
@@ -785,7 +804,7 @@ def _yes_no_start(normalized: str) -> bool | None:
 
 def parse_manager(text: str) -> bool | None:
     """Has a gestionnaire: "oui", "la mairie", "l'hôpital" -> True; "non, pas encore" -> False."""
-    normalized = normalize(text)
+    normalized = _read(text)
     start = _yes_no_start(normalized)
     if start is not None:
         return start
@@ -801,7 +820,7 @@ def parse_manager(text: str) -> bool | None:
 
 def parse_territory_scale(text: str) -> bool | None:
     """Covers a whole département or more: "oui, tout le Cher" -> True; "juste la ville" -> False."""
-    normalized = normalize(text)
+    normalized = _read(text)
     start = _yes_no_start(normalized)
     if start is not None:
         return start
@@ -817,7 +836,7 @@ def parse_territory_scale(text: str) -> bool | None:
 
 def parse_practice_answer(text: str) -> str | None:
     """parse_practice, and an exception makes a mixed team ("tous libéraux sauf une")."""
-    normalized = normalize(text)
+    normalized = _read(text)
     practice = parse_practice(text)
     if practice in ("liberal", "salarie") and _EXCEPT_RE.search(normalized):
         return "mixte"
@@ -831,7 +850,7 @@ def tokenize_words(normalized: str) -> list[str]:
 
 def is_unknown(text: str) -> bool:
     """ "je ne sais pas", "aucune idée", "nsp"."""
-    return bool(_UNKNOWN_RE.search(normalize(text)))
+    return bool(_UNKNOWN_RE.search(_read(text)))
 
 
 def parse_answer(field: str, text: str) -> Answer:
