@@ -234,8 +234,8 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
                 return events  # "non, on continue": the form asks its question again
         if _RESTART_RE.search(normalized):
             return self._ask_restart(dispatcher)
-        if _CANCEL_RE.search(normalized) or intent == "stop":
-            return []  # rejected: the cancel rule runs
+        if _CANCEL_RE.search(normalized):
+            return []  # rejected: the cancel rule runs ("non, pas encore" read as stop is an answer)
         answer = parse_answer(requested, text) if requested in slots.TEAM_SLOTS else Answer()
         if looks_like_question(text) and intent in _DIGRESSION_INTENTS:
             return []  # rejected: the digression rule answers, then the form asks again
