@@ -29,8 +29,9 @@ from eligibility.parsing import (
     parse_count,
     parse_yes_no,
 )
-from eligibility.rules import needed_fields
+from eligibility.rules import STRUCTURES, needed_fields
 from eligibility.team import PRACTICES, Team
+from knowledge import topics
 from knowledge.names import REGION_NAMES
 
 # Largest believable answers: a team of professionals, and a territory's population.
@@ -124,6 +125,26 @@ def opening_slots(text: str, asked: str | None = None) -> dict[str, Any]:
     """
     found = extract_team(text, asked=asked)
     return {name: value for name, value in found.items() if name in slots.TEAM_SLOTS}
+
+
+# Answers about a structure's conditions (who must be in it, its territory, its practice
+# mode, how to create or join it) end with the offer to check the user's own team.
+OFFER_TOPICS = frozenset({topics.MEMBERS, topics.TERRITORY, topics.STATUS, topics.CREATION, topics.JOIN})
+
+
+def offer_eligibility_check(
+    dispatcher: CollectingDispatcher, tracker: Tracker, structure: str | None, topic: str | None
+) -> bool:
+    """Offer the eligibility check after an answer about `structure`'s conditions; True if offered.
+
+    Not while the check itself is running (the answer was a digression: the form resumes).
+    """
+    if structure not in STRUCTURES or topic not in OFFER_TOPICS:
+        return False
+    if (tracker.active_loop or {}).get("name"):
+        return False
+    dispatcher.utter_message(response="utter_offer_eligibility", structure=structure)
+    return True
 
 
 def place_events(place: Place | None) -> dict[str, Any]:

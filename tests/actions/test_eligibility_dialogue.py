@@ -120,9 +120,7 @@ async def test_a_town_as_the_answer_to_the_region_question(run_action, form) -> 
 
 
 async def test_a_misspelt_answer_is_not_an_unknown_place(run_action, form) -> None:
-    run = await run_action(
-        form, form_tracker("la mairei", "has_manager", entities=[("region", "mairei")])
-    )
+    run = await run_action(form, form_tracker("la mairei", "has_manager", entities=[("region", "mairei")]))
     assert not [m for m in run.messages if m.get("response") == "utter_region_unknown"]
 
 
@@ -179,3 +177,30 @@ async def test_opening_with_a_town(run_action, kb) -> None:
     assert events["region"] == "bretagne"
     assert events["department"] == "56"
     assert events["general_practitioners"] == 2
+
+
+@pytest.mark.parametrize(
+    ("structure", "topic", "active_loop", "offered"),
+    [
+        ("ess", "members", None, True),
+        ("msp", "creation", None, True),
+        ("cds", "status", None, True),
+        ("msp", "funding", None, False),
+        ("pta", "members", None, False),
+        ("ess", "members", "eligibility_form", False),
+    ],
+)
+def test_an_answer_about_conditions_offers_the_check(domain_dict, structure, topic, active_loop, offered):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.eligibility_form import offer_eligibility_check
+    from actions.texts import response_text
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("qui peut faire partie ?", "ask_members", active_loop=active_loop)
+    assert offer_eligibility_check(dispatcher, tracker, structure, topic) is offered
+    if offered:
+        (message,) = dispatcher.messages
+        assert message["response"] == "utter_offer_eligibility"
+        assert message["structure"] == structure
+        assert response_text(domain_dict, "utter_offer_eligibility")
