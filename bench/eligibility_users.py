@@ -616,6 +616,7 @@ class Outcome:
     reached: bool = False
     correct: bool = False
     reasks: int = 0
+    offers: int = 0  # the check started from an offer button rather than from the opening
     turns: int = 0
     transcript: list[str] = field(default_factory=list)
     expected: dict[str, str] = field(default_factory=dict)
@@ -654,7 +655,22 @@ async def converse(
             return outcome
         asked = [questions[text] for text in texts if text in questions]
         if not asked:
-            return outcome  # the dialogue left the form: not reached
+            # An answer that offers the check (a button) is taken up once; anything else means the
+            # dialogue never started or left the form: not reached.
+            offer = next(
+                (
+                    button["payload"]
+                    for item in answers
+                    for button in item.get("buttons") or []
+                    if str(button.get("payload", "")).startswith("/check_eligibility")
+                ),
+                None,
+            )
+            if offer is None or outcome.offers:
+                return outcome
+            outcome.offers += 1
+            answers = await say(offer)
+            continue
         question = asked[-1]
         again = question == last_question
         if again:
@@ -702,6 +718,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "reached": sum(o.reached for o in outcomes),
         "correct": sum(o.correct for o in outcomes),
         "reasks_per_conversation": round(sum(o.reasks for o in outcomes) / total, 3) if total else 0.0,
+        "started_from_an_offer": sum(1 for o in outcomes if o.offers),
         "by_style": by_style,
     }
 
@@ -713,6 +730,8 @@ def markdown(outcomes: Sequence[Outcome]) -> str:
         f"- verdict reached: {figures['reached']}/{figures['conversations']}, "
         f"correct: {figures['correct']}/{figures['conversations']}",
         f"- re-asks per conversation: {figures['reasks_per_conversation']}",
+        f"- check started from an offer button (opening not taken as a request): "
+        f"{figures['started_from_an_offer']}",
         "",
         "| style | conversations | correct | re-asks |",
         "| --- | --- | --- | --- |",
