@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -38,6 +39,7 @@ CURRENT = "commune-actuelle"
 # a bounded number of word windows, so it stays linear in the message.
 MAX_NAME_WORDS = 8
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+FUZZY_CUTOFF = 90
 # Words that announce a place in a sentence. Without one, a word is never read as a town: "Plus",
 # "Y", "Sept" or "Mairie" are communes too.
 _CUES: tuple[tuple[str, ...], ...] = (
@@ -149,6 +151,7 @@ class CommuneIndex:
 
     def __init__(self, communes: Iterable[Commune]) -> None:
         self._by_key: dict[str, Commune] = {}
+        self._keys: list[str] | None = None
         for commune in communes:
             key = name_key(commune.name)
             known = self._by_key.get(key)
@@ -172,8 +175,30 @@ class CommuneIndex:
         return len(self._by_key)
 
     def resolve(self, text: str) -> Commune | None:
-        """The commune a whole answer names ("Vannes", "st malo"), or None."""
-        return self._by_key.get(name_key(text))
+        """The commune a whole answer names ("Vannes", "st malo", "Vanes"), or None.
+
+        A misspelt name is accepted only when the answer is nothing but that name and one town is
+        clearly closest (rapidfuzz ratio ≥ 90, names of at least five letters).
+        """
+        key = name_key(text)
+        commune = self._by_key.get(key)
+        if commune is not None or len(key) < 5 or not self._by_key:
+            return commune
+        if self._keys is None:
+            self._keys = list(self._by_key)
+        found = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
+        if not found:
+            return None
+        # Near ties ("Montpelier": Montpellier 95.2, Montélier 94.7) go to a town ten times more
+        # populous than the others; otherwise ("Vanes": Vannes or Vanves?) nothing is guessed.
+        close = sorted(
+            (self._by_key[name] for name, score, _ in found if score >= found[0][1] - 1),
+            key=lambda commune: commune.population,
+            reverse=True,
+        )
+        if len(close) == 1 or close[0].population >= 10 * close[1].population:
+            return close[0]
+        return None
 
     def find(self, text: str) -> Commune | None:
         """The first commune named after a place cue ("à Vannes", "près de Blois"), or None."""

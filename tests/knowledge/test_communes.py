@@ -81,3 +81,10 @@ def test_a_bare_answer_is_resolved_whole(index: CommuneIndex) -> None:
     assert index.resolve("Orléans").department == "45"
     assert index.resolve("vannes").region == "bretagne"
     assert index.resolve("la mairie") is None
+
+
+def test_a_misspelt_town_alone_is_found_when_one_is_closest(index: CommuneIndex) -> None:
+    assert index.resolve("Montpelier").department == "34"
+    assert index.resolve("Quimpr").department == "29"
+    assert index.resolve("Vanes") is None  # Vannes or Vanves: not guessed
+    assert index.resolve("xyzzyq") is None
