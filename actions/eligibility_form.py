@@ -240,7 +240,7 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
         if not text:
             return []
         if text.startswith("/"):
-            return self._payload(tracker, intent)
+            return self._payload(dispatcher, tracker, intent)
         normalized = normalize(text)
         events: list[EventType] = []
         if tracker.get_slot(slots.RESTART_PENDING):
@@ -288,14 +288,16 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
             dispatcher.utter_message(response="utter_eligibility_noted", summary=shown)
         return [*events, *(SlotSet(name, value) for name, value in found.items())]
 
-    def _payload(self, tracker: Tracker, intent: str | None) -> list[EventType]:
+    def _payload(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None
+    ) -> list[EventType]:
         """A button's payload ("/inform{"region": "Bretagne"}")."""
         for value in entity_values(tracker, slots.ENTITY_REGION):
             place = resolve_place(self.kb, value)
             if place:
                 return [SlotSet(name, value) for name, value in place_events(place).items()]
         if intent == "check_eligibility":
-            return [SlotSet(slots.RESTART_PENDING, True)]
+            return self._ask_restart(dispatcher)
         return []
 
     def _place(self, tracker: Tracker, text: str, requested: str | None) -> Place | None:
