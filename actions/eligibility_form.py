@@ -237,7 +237,8 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
         text = latest_text(tracker).strip()
         intent = latest_intent(tracker)
         requested = tracker.get_slot(slots.REQUESTED_SLOT)
-        if not text:
+        if not text or requested is None:
+            # Form activation: the opening message was read by action_start_eligibility already.
             return []
         if text.startswith("/"):
             return self._payload(dispatcher, tracker, intent)

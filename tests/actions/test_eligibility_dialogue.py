@@ -204,3 +204,11 @@ def test_an_answer_about_conditions_offers_the_check(domain_dict, structure, top
         assert message["response"] == "utter_offer_eligibility"
         assert message["structure"] == structure
         assert response_text(domain_dict, "utter_offer_eligibility")
+
+
+async def test_activation_reads_nothing_again(run_action, form) -> None:
+    """At activation Rasa runs the validation on the opening, which the start action has read."""
+    tracker = make_tracker("vérifier notre éligibilité", "check_eligibility", slots={"requested_slot": None})
+    run = await run_action(form, tracker)
+    assert not run.messages
+    assert slots.RESTART_PENDING not in slot_events(run)
