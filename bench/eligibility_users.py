@@ -591,15 +591,18 @@ REDUCED = (
 # --- the conversation ----------------------------------------------------------------------
 
 
+QUESTION_PREFIX = 25  # characters that tell the questions apart, however their end is reworded
+
+
 def question_texts(domain_path: Path = ROOT / "domain.yml") -> dict[str, str]:
-    """The first line of each form question -> its slot, from domain.yml."""
+    """The opening words of each form question -> its slot, from domain.yml."""
     domain = yaml.safe_load(domain_path.read_text(encoding="utf-8"))
     questions = {}
     for name, variants in domain["responses"].items():
         if name.startswith("utter_ask_") and name != "utter_ask_rephrase":
             slot = name[len("utter_ask_") :]
             if slot in domain["slots"]:
-                questions[variants[0]["text"]] = slot
+                questions[variants[0]["text"][:QUESTION_PREFIX]] = slot
     return questions
 
 
@@ -646,14 +649,16 @@ async def converse(
     for _ in range(MAX_TURNS):
         outcome.turns += 1
         texts = [item.get("text") or "" for item in answers]
-        verdict = next((text for text in texts if text.startswith(VERDICT_HEADER)), None)
-        if verdict is not None:
+        start = next((index for index, text in enumerate(texts) if text.startswith(VERDICT_HEADER)), None)
+        if start is not None:
+            # The channel may split the verdict into one message per structure.
+            verdict = "\n".join(texts[start:])
             got = read_verdict(verdict)
             outcome.reached = True
             outcome.got = {key: value.name.lower() for key, value in got.items()}
             outcome.correct = outcome.got == outcome.expected
             return outcome
-        asked = [questions[text] for text in texts if text in questions]
+        asked = [questions[text[:QUESTION_PREFIX]] for text in texts if text[:QUESTION_PREFIX] in questions]
         if not asked:
             # An answer that offers the check (a button) is taken up once; anything else means the
             # dialogue never started or left the form: not reached.
