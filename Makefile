@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is a step they run.
-.PHONY: run test setup train knowledge shell lint nlu-eval bench bench-eligibility
+.PHONY: run test setup train knowledge shell lint nlu-eval qa-eval bench bench-eligibility
 
 run: setup
 	.venv/bin/python -m bot run
@@ -29,3 +29,7 @@ nlu-eval: setup
 # terminal); figures go to docs/eligibility.md.
 bench-eligibility: setup
 	.venv/bin/python -m bench.eligibility_users --url http://127.0.0.1:$${RASA_PORT:-5005} --json var/eligibility_users.json
+
+qa-eval: setup
+	.venv/bin/python -m bench.qa_eval --json docs/qa-tuning.json
+	.venv/bin/python -m bench.qa_eval --heldout --json docs/qa-heldout.json

@@ -41,15 +41,19 @@ def region_notes(
     return prefix, suffix
 
 
-def nothing_found(
-    domain: DomainDict, kb: KnowledgeBase, subject: str, region: str | None, structure_id: str | None
-) -> str:
-    """The honest "not in my sources" answer, with the best contact to ask instead."""
+def contact_hint(domain: DomainDict, kb: KnowledgeBase, region: str | None, structure_id: str | None) -> str:
+    """Who to ask instead: the region's best contact, else the ARS or URPS."""
     contacts = regional_contacts(kb, region, structure_id)
     if contacts:
         contact = contacts[0]
         details = ", ".join(part for part in (contact.name, contact.phone, contact.email) if part)
-        hint = response_text(domain, "utter_contact_hint_region", contact=details)
-    else:
-        hint = response_text(domain, "utter_contact_hint_generic")
+        return response_text(domain, "utter_contact_hint_region", contact=details)
+    return response_text(domain, "utter_contact_hint_generic")
+
+
+def nothing_found(
+    domain: DomainDict, kb: KnowledgeBase, subject: str, region: str | None, structure_id: str | None
+) -> str:
+    """The honest "not in my sources" answer, with the best contact to ask instead."""
+    hint = contact_hint(domain, kb, region, structure_id)
     return response_text(domain, "utter_nothing_in_kb", subject=subject, contact_hint=hint)

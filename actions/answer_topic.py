@@ -16,12 +16,14 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.answer_parts import nothing_found, region_notes, structure_label, topic_label
+from actions.answer_search import not_in_documents, search_answer
 from actions.compare import COMPARE_TOPIC, COMPARED_STRUCTURES, answer_comparison
 from actions.context import (
     INTENT_BY_TOPIC,
     TOPIC_BY_INTENT,
     entity_values,
     latest_intent,
+    latest_text,
     mentioned_structures,
     mentioned_term,
     region_in_use,
@@ -36,9 +38,22 @@ from actions.formatting import (
 )
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
-from knowledge import topics
+from knowledge import search, topics
 from knowledge.names import REGION_NAMES
 from knowledge.types import Structure
+
+# A fact from outside the asked topic leads the answer only when it scores this much higher
+# than the topic's best row, and at least LEAD_MIN_SCORE (calibrated on bench/qa, docs/qa.md).
+LEAD_MARGIN = 1.25
+LEAD_MIN_SCORE = 6.0
+LEADING_KINDS = (search.FACT, search.FUNDING)
+# A question with this many content words is about something; with fewer ("et le
+# financement ?") it is a follow-up that needs its structure.
+MIN_WORDS_FOR_A_QUESTION = 2
+# Below this share of the question's words (rarity-weighted) in the first rows shown, the
+# answer warns that the documents do not answer exactly (calibrated on bench/qa, docs/qa.md).
+MIN_TOPIC_COVERAGE = 0.4
+SHOWN_FOR_COVERAGE = 2
 
 # Follow-up topics offered as buttons, most useful first.
 FOLLOW_UP_ORDER = (
@@ -93,7 +108,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         full = intent == "ask_more"
 
         if topic in DIRECTORY_TOPICS:
-            text, buttons = answer_directory(self.kb, domain, topic, region, structure_id)
+            text, buttons = answer_directory(
+                self.kb, domain, topic, region, structure_id, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return events
         if topic == COMPARE_TOPIC and intent in ("ask_more", "inform"):
@@ -129,7 +146,9 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         names_legal_form = bool(entity_values(tracker, slots.ENTITY_LEGAL_FORM))
         if topic == topics.LEGAL_FORM and not structures and (names_legal_form or not structure_id):
             # "quelles formes juridiques existent", "différence SCM SCP": the legal forms table.
-            text, buttons = answer_directory(self.kb, domain, LEGAL_FORMS, region, None)
+            text, buttons = answer_directory(
+                self.kb, domain, LEGAL_FORMS, region, None, index=self.index, question=latest_text(tracker)
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return [*events, SlotSet(slots.LAST_TOPIC, topic)]
 
@@ -138,10 +157,10 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             if term:
                 dispatcher.utter_message(text=self._glossary_answer(domain, term))
                 return events
-            dispatcher.utter_message(response="utter_which_structure")
-            return [*events, SlotSet(slots.LAST_TOPIC, topic)]
+            return events + self._answer_without_structure(dispatcher, tracker, domain, topic, region)
 
-        text, truncated = self._answer(domain, structure, topic, region, term, full)
+        question = "" if full else latest_text(tracker)
+        text, truncated = self._answer(domain, structure, topic, region, term, question)
         available = self.kb.available_topics(structure.id)
         dispatcher.utter_message(
             text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated, available)
@@ -151,6 +170,29 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             SlotSet(slots.STRUCTURE, structure.id),
             SlotSet(slots.LAST_TOPIC, topic),
         ]
+
+    def _answer_without_structure(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        topic: str,
+        region: str | None,
+    ) -> list[EventType]:
+        """A question about no structure: coordinated practice in general, a resource, a
+        table… The search answers when a row covers it; a question with words the documents
+        do not cover gets the honest reply; a bare "et le financement ?" asks which structure."""
+        question = latest_text(tracker)
+        events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
+        if len(self.index.analyzer.query(question).tokens) < MIN_WORDS_FOR_A_QUESTION:
+            dispatcher.utter_message(response="utter_which_structure")
+            return events
+        found = search_answer(domain, self.index, question, topic=topic, region=region)
+        if found.text is not None:
+            dispatcher.utter_message(text=found.text)
+            return events + ([SlotSet(slots.STRUCTURE, found.structure)] if found.structure else [])
+        dispatcher.utter_message(text=not_in_documents(domain, self.kb, region, []))
+        return events
 
     def _glossary_answer(self, domain: DomainDict, term: str) -> str:
         entry = self.kb.glossary(term)
@@ -169,8 +211,11 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         topic: str,
         region: str | None,
         term: str | None,
-        full: bool,
+        question: str,
     ) -> tuple[str, bool]:
+        """The facts of `topic` most relevant to `question` first; every fact when it is empty
+        ("plus de détails")."""
+        full = not question
         header = response_text(
             domain,
             "utter_topic_header",
@@ -182,8 +227,16 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         if topic == topics.CREATION:
             procedures = self.kb.steps(structure.id, region)
             if procedures:
-                shown = procedures if full else procedures[:1]
                 blocks = []
+                if question:
+                    # Procedures keep the region order (the user's region's steps first); a
+                    # fact that answers better than any step ("quel soir pour la réunion ?")
+                    # comes before them.
+                    boosts = {"structures": [structure.id], "topic": topic, "region": region}
+                    led = self._lead_with_best(question, procedures, boosts)
+                    if led[0] is not procedures[0]:
+                        blocks.append(render_sourced(domain, led[:1], region=region).text)
+                shown = procedures if full else procedures[:1]
                 for procedure in shown:
                     steps = "\n".join(
                         f"{number}. {step}" for number, step in enumerate(procedure.steps, start=1)
@@ -213,6 +266,42 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             subject = f"« {topic_label(domain, topic).lower()} » ({structure.acronym})"
             return nothing_found(domain, self.kb, subject, region, structure.id), False
 
-        rendered = render_sourced(domain, rows, **limits)
+        boosts: dict[str, Any] = {"structures": [structure.id], "topic": topic, "region": region}
+        rows = self.index.rank(question, rows) if question else rows
+        if question:
+            rows = self._lead_with_best(question, rows, boosts)
+        rendered = render_sourced(domain, rows, region=region, **limits)
         prefix, suffix = region_notes(domain, self.kb, region, {row.source.region for row in rows})
+        if question and self._misses_the_point(question, rows[:SHOWN_FOR_COVERAGE]):
+            prefix = join_blocks(prefix, response_text(domain, "utter_not_exactly"))
         return join_blocks(prefix, header, rendered.text, suffix), rendered.truncated
+
+    def _misses_the_point(self, question: str, rows: list[Any]) -> bool:
+        """Whether the rows shown first leave most of the question's words unanswered.
+
+        "quel est le tarif d'une consultation en MSP ?" reads as a fees question, and the
+        MSP's fee rows say nothing of a consultation's price: the answer says so before
+        showing them, rather than passing them off as the answer.
+        """
+        entries = [entry for row in rows for entry in self.index.row_entries(row)]
+        return bool(entries) and self.index.coverage(question, entries) < MIN_TOPIC_COVERAGE
+
+    def _lead_with_best(self, question: str, rows: list[Any], boosts: dict[str, Any]) -> list[Any]:
+        """The best row of the structure for the question, even outside the topic, comes first.
+
+        "combien de MSP ont signé l'ACI en Occitanie ?" reads as a funding question, but the
+        answer is a statistics fact: when the search finds a fact or funding row of the same
+        structure that scores clearly above every row of the topic, it leads the answer.
+        """
+        # Both sides without the topic's boost: the question is whether the topic was right.
+        boosts = {key: value for key, value in boosts.items() if key != "topic"}
+        hits = self.index.search(question, kinds=LEADING_KINDS, limit=1, **boosts)
+        if not hits or hits[0].entry.structure != boosts["structures"][0]:
+            return rows
+        best = hits[0]
+        if best.entry.item in rows:
+            return rows
+        topic_best = max(self.index.rank_scores(question, rows[:1], **boosts), default=0.0)
+        if best.score < LEAD_MARGIN * topic_best or best.score < LEAD_MIN_SCORE:
+            return rows
+        return [best.entry.item, *rows]

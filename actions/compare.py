@@ -10,12 +10,12 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.answer_parts import region_notes, topic_label
 from actions.context import mentioned_structures, region_in_use
-from actions.formatting import BULLET, button, join_blocks, limit_buttons
+from actions.formatting import BULLET, button, conflict_units, join_blocks, limit_buttons, region_id
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
 from knowledge import topics
 from knowledge.query import KnowledgeBase
-from knowledge.types import Source
+from knowledge.types import Fact, Source
 
 COMPARE_TOPIC = "difference"
 COMPARED_STRUCTURES = "compared_structures"
@@ -27,6 +27,34 @@ def numbered_sources(domain: DomainDict, sources: list[Source]) -> str:
     """ "Sources : [1] guide…, [2] article…": the key to the [n] marks of the lines above."""
     citations = " ; ".join(f"[{number}] {source.reference}" for number, source in enumerate(sources, 1))
     return response_text(domain, "utter_sources", citations=citations)
+
+
+def cell_facts(
+    facts: tuple[Fact, ...], region: str | None, full: bool
+) -> tuple[list[tuple[Fact, list[Source]]], bool]:
+    """(facts shown in one cell, each with the documents it stands for; whether they disagree).
+
+    Short: the first fact, then, for every disagreement among the cell's facts, the facts of one
+    document per differing value (the user's region, then the most recent first), each standing
+    for every document that states that value: a regional figure never hides behind the
+    national one. Full: every fact.
+    """
+    if full:
+        return [(fact, [fact.source]) for fact in facts], bool(conflict_units(facts, facts, None))
+    units = conflict_units(facts, facts, region_id(region))
+    if not units:
+        return [(fact, [fact.source]) for fact in facts[:1]], False
+    # The disagreement about the first fact, if any, takes its place at the top of the cell.
+    units.sort(key=lambda unit: all(item is not facts[0] for item in unit.rows))
+    entries: list[tuple[Fact, list[Source]]] = []
+    if all(item is not facts[0] for item in units[0].rows):
+        entries.append((facts[0], [facts[0].source]))
+    for unit in units:
+        for sides in unit.by_value():
+            for fact in sides[0].rows:
+                if all(fact is not known for known, _ in entries):
+                    entries.append((fact, [side.source for side in sides]))  # type: ignore[arg-type]
+    return entries, True
 
 
 def answer_comparison(
@@ -54,18 +82,26 @@ def answer_comparison(
         lines.append("")
         lines.append(f"**{topic_label(domain, row.topic)}**")
         for structure in comparison.structures:
-            facts = row.values.get(structure.id, ())
-            shown = facts if full else facts[:1]
-            if not shown:
+            entries, differ = cell_facts(row.values.get(structure.id, ()), region, full)
+            if not entries:
                 lines.append(f"{BULLET}{structure.acronym} : {missing}")
                 continue
+            values = []
             marks = []
-            for fact in shown:
-                number, _ = sources.setdefault(fact.source.file, (len(sources) + 1, fact.source))
-                marks.append(number)
-            value = " ".join(fact.text for fact in shown)
+            for fact, cited_by in entries:
+                numbers = []
+                for source in cited_by:
+                    number, _ = sources.setdefault(source.file, (len(sources) + 1, source))
+                    numbers.append(number)
+                marks.extend(numbers)
+                values.append((fact.text, "".join(f"[{number}]" for number in dict.fromkeys(numbers))))
+            if differ:
+                # Each value with its own source numbers: the documents do not say the same.
+                label = f"{structure.acronym} ({response_text(domain, 'utter_compare_values_differ')})"
+                lines.append(f"{BULLET}{label} : " + " / ".join(f"{text} {tags}" for text, tags in values))
+                continue
             tags = "".join(f"[{number}]" for number in dict.fromkeys(marks))
-            lines.append(f"{BULLET}{structure.acronym} : {value} {tags}")
+            lines.append(f"{BULLET}{structure.acronym} : {' '.join(text for text, _ in values)} {tags}")
     cited = [source for _, source in sources.values()]
     prefix, suffix = region_notes(domain, kb, region, {source.region for source in cited})
     text = join_blocks(prefix, "\n".join(lines), numbered_sources(domain, cited) if cited else "", suffix)

@@ -4,6 +4,7 @@ structures, legal forms)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -11,12 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.context import current_structure, latest_intent, region_in_use
+from actions.context import current_structure, latest_intent, latest_text, region_in_use
 from actions.formatting import BULLET, citations_line, group_by_source, join_blocks
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_buttons, response_text
 from knowledge.names import REGION_NAMES
 from knowledge.query import KnowledgeBase
+from knowledge.search import SearchIndex
 from knowledge.types import Contact, Platform
 
 CONTACT = "contact"
@@ -32,6 +34,8 @@ TOPIC_BY_INTENT = {
     "ask_medico_social": MEDICO_SOCIAL,
 }
 PACA = "paca"
+MAX_NAMED_CONTACTS = 3
+T = TypeVar("T")
 
 
 def regional_contacts(kb: KnowledgeBase, region: str | None, structure_id: str | None) -> list[Contact]:
@@ -76,15 +80,31 @@ def answer_directory(
     topic: str,
     region: str | None,
     structure_id: str | None,
+    *,
+    index: SearchIndex | None = None,
+    question: str = "",
 ) -> tuple[str, list[dict[str, str]]]:
-    """(text, buttons) for one of the DIRECTORY_TOPICS."""
+    """(text, buttons) for one of the DIRECTORY_TOPICS.
+
+    With a question that names one of the list's items ("numéro de la PTA Est Azur ?"), only
+    the items it names are shown, best first; otherwise the whole list.
+    """
+
+    def named(items: list[T]) -> list[T]:
+        return index.relevant(question, items) if index is not None and question else items
+
     if topic == CONTACT:
         if region is None:
+            # "Comment contacter Be LC ?" needs no region: the contact is named.
+            every = kb.contacts()
+            named_contacts = named(every)
+            if len(named_contacts) < len(every):
+                return format_contacts(domain, named_contacts[:MAX_NAMED_CONTACTS], None), []
             return (
                 response_text(domain, "utter_contacts_ask_region"),
                 response_buttons(domain, "utter_contacts_ask_region"),
             )
-        local = regional_contacts(kb, region, structure_id)
+        local = named(regional_contacts(kb, region, structure_id))
         if not local:
             return (
                 response_text(domain, "utter_no_contacts", region_name=REGION_NAMES.get(region, region)),
@@ -93,7 +113,7 @@ def answer_directory(
         return format_contacts(domain, local[:8], region), []
 
     if topic == PLATFORMS:
-        platforms = kb.platforms()
+        platforms = named(kb.platforms())
         if region not in (None, PACA) or not platforms:
             return response_text(domain, "utter_platforms_none"), []
         lines = [response_text(domain, "utter_platforms_header", territory_suffix="")]
@@ -102,7 +122,7 @@ def answer_directory(
         return "\n".join(lines), []
 
     if topic == CPTS_EXAMPLES:
-        examples = kb.cpts_examples()
+        examples = named(kb.cpts_examples())
         lines = [response_text(domain, "utter_cpts_examples_header")]
         for example in examples:
             departments = ", ".join(example.departments)
@@ -112,13 +132,13 @@ def answer_directory(
         return "\n".join(lines), []
 
     if topic == MEDICO_SOCIAL:
-        structures = kb.medico_social()
+        structures = named(kb.medico_social())
         lines = [response_text(domain, "utter_medico_social_header")]
         lines += [f"{BULLET}{item.summary}" for item in structures]
         lines.append(citations_line(domain, [item.source for item in structures]))
         return "\n".join(lines), []
 
-    forms = kb.legal_forms()
+    forms = named(kb.legal_forms())
     lines = [response_text(domain, "utter_legal_forms_header")]
     lines += [f"{BULLET}{form.summary}" for form in forms]
     lines.append(citations_line(domain, [form.source for form in forms]))
@@ -138,6 +158,14 @@ class ActionAnswerDirectory(UsesKnowledgeBase, Action):
         if place.unknown:
             dispatcher.utter_message(response="utter_region_unknown")
             return events
-        text, buttons = answer_directory(self.kb, domain, topic, place.region, current_structure(tracker))
+        text, buttons = answer_directory(
+            self.kb,
+            domain,
+            topic,
+            place.region,
+            current_structure(tracker),
+            index=self.index,
+            question=latest_text(tracker),
+        )
         dispatcher.utter_message(text=text, buttons=buttons)
         return events + place.events()

@@ -44,8 +44,9 @@ class ActionEligibilityVerdict(UsesKnowledgeBase, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         values = dict(tracker.slots)
-        assessments = assess_all(team_from_slots(values))
         region = tracker.get_slot(slots.REGION)
+        # The region decides the rules only one region's document states (PACA, Bretagne).
+        assessments = assess_all(team_from_slots(values), region)
         summary = describe_team(domain, values, (*slots.TEAM_SLOTS, slots.REGION))
 
         lines = [response_text(domain, "utter_verdict_header", summary=summary)]

@@ -41,6 +41,8 @@ UNKNOWN_POPULATION = -1.0
 
 # Rasa's two-stage fallback reads this intent as "none of the suggestions".
 OUT_OF_SCOPE = "out_of_scope"
+# The FallbackClassifier's intent when the NLU is unsure (it still ranks the real intents).
+NLU_FALLBACK = "nlu_fallback"
 
 # Intents whose message is a question, never an answer to a form question.
 QUESTION_INTENTS = frozenset(

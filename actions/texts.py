@@ -27,4 +27,10 @@ def response_text(domain: DomainDict, name: str, **values: Any) -> str:
 def response_buttons(domain: DomainDict, name: str) -> list[dict[str, str]]:
     """The buttons of response `name`, if it has any."""
     variants = domain.get("responses", {}).get(name) or [{}]
-    return list(variants[0].get("buttons", []))
+    # Payloads carrying entities are written with doubled braces in domain.yml
+    # ('/inform{{"region": "Bretagne"}}') so that Rasa's response interpolation reads them as
+    # literal braces instead of logging an error; str.format() undoes the doubling here too.
+    return [
+        {**button, "payload": button["payload"].format()} if "payload" in button else dict(button)
+        for button in variants[0].get("buttons", [])
+    ]

@@ -52,6 +52,9 @@ def scaled_settings(
             "DB_POOL_SIZE": str(pool_size),
             "DB_MAX_OVERFLOW": str(max_overflow),
             "CORS_ORIGINS": f"http://127.0.0.1:{web_port}",
+            # Every simulated user writes from 127.0.0.1: only the per-sender limit applies.
+            "RATE_LIMIT_ADDRESS": "1000000 per minute",
+            "RATE_LIMIT_GLOBAL": "1000000 per minute",
         }
     )
 
@@ -147,7 +150,14 @@ def start_scaled_stack(
     ensure_knowledge(settings)
     env = runtime_env(settings)
     env.update(extra_env or {})
-    credentials = write_guarded_credentials(env, log_dir / "credentials.yml", **(channel_limits or {}))
+    limits = dict(channel_limits or {})
+    # The sender's token bucket of old, as a moving window: `burst` messages per `burst / rate`
+    # seconds allows at most burst + rate × elapsed messages, the same bound.
+    burst, rate = limits.pop("burst", None), limits.pop("rate_per_second", None)
+    if burst is not None or rate is not None:
+        burst, rate = int(burst or 10), float(rate or 1.0)
+        env["RATE_LIMIT_SENDER"] = f"{burst} per {max(1, round(burst / rate))} seconds"
+    credentials = write_guarded_credentials(env, log_dir / "credentials.yml", **limits)
     ports: Sequence[int] = [settings.rasa_port] + [free_port() for _ in range(instances - 1)]
     stack = ScaledStack(
         settings,

@@ -42,7 +42,8 @@ def load_conversation(engine: Engine, sender: str) -> StoredConversation:
     )
     query = (
         sa.select(events.c.id, events.c.type_name, events.c.data)
-        .where(events.c.sender_id == sender)
+        # The REST channel stores a client's sender under its namespace (bot/channels/identity.py).
+        .where(events.c.sender_id.in_([sender, f"rest:{sender}"]))
         .order_by(events.c.id)
     )
     turns: list[StoredTurn] = []

@@ -109,6 +109,23 @@ def load_knowledge(_: argparse.Namespace) -> int:
     return 0
 
 
+def shell_command(settings: Settings, model: Path) -> list[str]:
+    """`rasa shell`, whose own server listens on BIND_HOST (Rasa's default is 0.0.0.0)."""
+    rasa = str(Path(python_executable()).with_name("rasa"))
+    return [
+        rasa,
+        "shell",
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.rasa_port),
+    ]
+
+
 def shell(_: argparse.Namespace) -> int:
     """`rasa shell` with the action server running, for a quick chat in the terminal."""
     settings = Settings.from_env()
@@ -119,10 +136,7 @@ def shell(_: argparse.Namespace) -> int:
         stack._spawn(child)
     try:
         stack.wait_ready(60)
-        rasa = str(Path(python_executable()).with_name("rasa"))
-        return subprocess.call(
-            [rasa, "shell", "--model", str(model), "--endpoints", "endpoints.yml"], cwd=ROOT, env=env
-        )
+        return subprocess.call(shell_command(settings, model), cwd=ROOT, env=env)
     finally:
         stack.stop()
 

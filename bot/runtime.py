@@ -50,6 +50,8 @@ def runtime_env(settings: Settings, base: dict[str, str] | None = None) -> dict[
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
             "RASA_PORT": str(settings.rasa_port),
+            # The action server (rasa_sdk) listens on SANIC_HOST, 0.0.0.0 when unset.
+            "SANIC_HOST": settings.host,
             "ACTION_PORT": str(settings.action_port),
             "WEB_PORT": str(settings.web_port),
             "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
@@ -61,6 +63,11 @@ def runtime_env(settings: Settings, base: dict[str, str] | None = None) -> dict[
             # The REST channel reads it too: its rate limit is shared through Redis when set.
             "LOCK_STORE_URL": settings.lock_store_url,
             "RASA_PUBLIC_URL": settings.rasa_public_url,
+            # Read by the REST channel and the web chat (bot/channels/ratelimit.py).
+            "TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
+            "RATE_LIMIT_SENDER": settings.rate_limit_sender,
+            "RATE_LIMIT_ADDRESS": settings.rate_limit_address,
+            "RATE_LIMIT_GLOBAL": settings.rate_limit_global,
             # Rasa's own "redis" type updates its ticket queue non-atomically (bot/lock_store.py).
             "LOCK_STORE_TYPE": "bot.lock_store.AtomicRedisLockStore" if lock else "in_memory",
             "LOCK_STORE_HOST": (lock.hostname or "127.0.0.1") if lock else "",

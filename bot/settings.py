@@ -53,6 +53,16 @@ class Settings:
     review_secret_key: str = ""
     retention_days: int = 365
     rasa_public_url: str = "http://127.0.0.1:5005"
+    # Proxies whose X-Forwarded-For is believed (addresses or networks). Loopback by default:
+    # the documented nginx runs on the same machine and nothing else can connect from there.
+    trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
+    # Rate limits of the REST channel and the web chat together (syntax of the `limits`
+    # library: "10 per 10 seconds", several separated by ";").
+    rate_limit_sender: str = "10 per 10 seconds; 60 per hour"
+    rate_limit_address: str = "120 per minute"
+    rate_limit_global: str = "30 per second"
+    # Signs the web chat's session ids; generated under var/ when empty (one machine).
+    webchat_secret_key: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -77,4 +87,12 @@ class Settings:
             review_secret_key=env.get("REVIEW_SECRET_KEY", ""),
             retention_days=_int(env, "RETENTION_DAYS", cls.retention_days),
             rasa_public_url=env.get("RASA_PUBLIC_URL") or f"http://127.0.0.1:{rasa_port}",
+            # Set but empty: no proxy is trusted, X-Forwarded-For is never read.
+            trusted_proxies=(
+                _list(env, "TRUSTED_PROXIES", []) if "TRUSTED_PROXIES" in env else ["127.0.0.1", "::1"]
+            ),
+            rate_limit_sender=env.get("RATE_LIMIT_SENDER") or cls.rate_limit_sender,
+            rate_limit_address=env.get("RATE_LIMIT_ADDRESS") or cls.rate_limit_address,
+            rate_limit_global=env.get("RATE_LIMIT_GLOBAL") or cls.rate_limit_global,
+            webchat_secret_key=env.get("WEBCHAT_SECRET_KEY", ""),
         )

@@ -1,19 +1,24 @@
 """Start and stop the assistant's processes: action server, Rasa server, web (portal + review).
 
 Each child runs in its own process group so that stopping the stack leaves nothing behind,
-whichever way it ends (Ctrl-C, a crashed child, a test session that finishes).
+whichever way it ends (Ctrl-C, a crashed child, a test session that finishes). Being in its own
+group also shields a child from the terminal's signals, so on Linux each one also asks the
+kernel to send it SIGTERM when the command that started it dies (killed, crashed, terminal
+closed): children never outlive their parent.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -119,6 +124,7 @@ class Stack:
             stdout=stdout,
             stderr=subprocess.STDOUT if stdout is not None else None,
             start_new_session=True,
+            preexec_fn=die_with_parent(os.getpid()),
         )
 
     def wait_ready(self, timeout: float) -> None:
@@ -171,6 +177,27 @@ class Stack:
                 _signal_group(child.process, signal.SIGKILL)
                 if child.process:
                     child.process.wait(10)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> Callable[[], None] | None:
+    """A Popen preexec_fn that makes the child receive SIGTERM when `parent_pid` dies.
+
+    Only on Linux (prctl); elsewhere children are stopped by Stack.stop() alone. If the parent
+    died between fork and prctl, the child exits at once rather than run orphaned.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def set_death_signal() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:
+            os._exit(1)
+
+    return set_death_signal
 
 
 def _signal_group(process: subprocess.Popen | None, sig: int) -> None:

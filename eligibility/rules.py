@@ -11,6 +11,14 @@ Wording, so that actions can assemble the answer:
 - `missing` items are noun phrases without final period, read after "Ce qui manque :" and joined
   with " ; ". A NOT_ACCESSIBLE assessment lists only what fails, not what is merely unknown.
 
+Sources that disagree ("à vérifier"): when the documents state different requirements for the
+same case (an ESP without a paramédical, a centre de santé below the Bretagne annex, a CPTS
+without a doctor outside a known region…), the condition is undecided (None), its reason quotes
+every reading with its document, region and date, and its missing item ends with "(à vérifier)".
+Never pick one reading silently. A rule only one region's document states applies in that region
+(`region` argument): it blocks there, is "à vérifier" while the region is unknown, and gives way
+elsewhere. See knowledge/data/README.md.
+
 Every condition and note carries the `RuleSource` quotes it relies on (see `eligibility.sources`).
 """
 
@@ -51,6 +59,11 @@ CPTS_SUGGESTED_POPULATION = 20_000  # src.DOCTOLIB_CPTS_POPULATION
 CPTS_PACA_POPULATION = 40_000  # src.PACA_CPTS_POPULATION
 
 PARAMEDICAL_EXAMPLES = "infirmier, kinésithérapeute, orthophoniste…"
+
+# Region ids (as knowledge.names and the region slot spell them) of the rules that only one
+# region's document states.
+BRETAGNE = "bretagne"
+PACA = "paca"
 
 
 class Verdict(Enum):
@@ -156,6 +169,9 @@ def _to_specify(what: str, sources: tuple[RuleSource, ...]) -> _Check:
 # --- ESP -------------------------------------------------------------------------------------
 
 _ESP_MEMBERS = (src.DOCTOLIB_ESP_MEMBERS, src.BRETAGNE_ESP_ANNEX)
+# Without a paramédical: a paramédical (Doctolib, PACA's text) or any other health professional
+# (Bretagne annex, PACA's table).
+_ESP_DISAGREEMENT = (*_ESP_MEMBERS, src.PACA_ESP_MINIMUM, src.PACA_ESP_TABLE)
 
 
 def _esp_gp(team: Team) -> _Check:
@@ -173,8 +189,9 @@ def _esp_gp(team: Team) -> _Check:
 
 
 def _esp_partner(team: Team) -> _Check:
-    """The second profession: a paramédical (Doctolib) or any health professional (Bretagne annex)."""
-    paramedicals, others = team.paramedicals, team.other_professionals
+    """The second profession: a paramédical (Doctolib, PACA's text) or any health professional
+    (Bretagne annex, PACA's table). Without a paramédical the sources disagree: "à vérifier"."""
+    paramedicals, others, specialists = team.paramedicals, team.other_professionals, team.specialists
     if paramedicals is None:
         return _to_specify("le nombre de paramédicaux de votre équipe", _ESP_MEMBERS)
     if paramedicals > 0:
@@ -185,34 +202,39 @@ def _esp_partner(team: Team) -> _Check:
             None,
             _ESP_MEMBERS,
         )
-    if others is None:
+    partners = (others or 0) + (specialists or 0)
+    if partners == 0 and (others is None or specialists is None):
         return _Check(
             None,
             "Votre équipe ne compte aucun paramédical.",
             "un paramédical, ou à défaut le nombre d'autres professionnels de santé de votre équipe "
             "(à préciser)",
-            _ESP_MEMBERS,
+            _ESP_DISAGREEMENT,
         )
-    if others == 0:
+    if partners == 0:
         return _Check(
             False,
-            "Une ESP réunit au moins deux professions, un médecin généraliste et un paramédical ; votre "
-            "équipe ne compte aucun autre professionnel de santé.",
+            "Une ESP réunit au moins deux professions, un médecin généraliste et un paramédical ou un autre "
+            "professionnel de santé ; votre équipe ne compte ni paramédical ni autre professionnel de santé.",
             f"un paramédical ({PARAMEDICAL_EXAMPLES})",
-            (*_ESP_MEMBERS, src.BRETAGNE_COORDINATED_PRACTICE),
+            (*_ESP_DISAGREEMENT, src.BRETAGNE_COORDINATED_PRACTICE),
         )
+    counted = [_others(others)] if others else []
+    counted += [_specialists(specialists)] if specialists else []
     return _Check(
         None,
-        f"Vous ne comptez aucun paramédical mais {_others(others)}. Les sources divergent : "
-        f"Doctolib ({src.DOCTOLIB_ESP_MEMBERS.where_when}) demande "
-        "« un médecin généraliste et un paramédical », l'annexe du guide de l'ARS Bretagne "
-        f"({src.BRETAGNE_ESP_ANNEX.date}) « Un médecin généraliste Un autre professionnel de santé ».",
-        f"un paramédical, pour répondre aussi à la définition de Doctolib ({src.DOCTOLIB_ESP_MEMBERS.date})",
-        _ESP_MEMBERS,
+        f"Vous ne comptez aucun paramédical mais {' et '.join(counted)}. Les sources divergent : "
+        f"Doctolib ({src.DOCTOLIB_ESP_MEMBERS.where_when}) demande « un médecin généraliste et un "
+        f"paramédical », comme le texte du guide de l'URPS infirmière PACA ({src.PACA_ESP_MINIMUM.date}) ; "
+        f"l'annexe du guide de l'ARS Bretagne ({src.BRETAGNE_ESP_ANNEX.date}) demande « Un médecin "
+        "généraliste Un autre professionnel de santé », et le tableau du guide PACA « 1 médecin + "
+        "1 professionnel de santé ».",
+        "un paramédical, pour répondre aussi à la définition de Doctolib (à vérifier)",
+        _ESP_DISAGREEMENT,
     )
 
 
-def assess_esp(team: Team) -> Assessment:
+def assess_esp(team: Team, region: str | None = None) -> Assessment:
     """Équipe de soins primaires: a médecin généraliste and another health professional."""
     notes = []
     if team.practice in ("salarie", "mixte"):
@@ -303,7 +325,7 @@ def _msp_practice(team: Team) -> _Check:
     )
 
 
-def assess_msp(team: Team) -> Assessment:
+def assess_msp(team: Team, region: str | None = None) -> Assessment:
     """Maison de santé pluri-professionnelle: two GPs and a paramédical, all libéraux."""
     notes = [
         _Note(
@@ -394,34 +416,63 @@ def _cds_size(team: Team) -> _Check:
     )
 
 
-def _cds_annex_note(team: Team) -> _Note:
-    """The Bretagne guide gives two minimums; the rule uses its definition, the annex is shown."""
+_CDS_BRETAGNE = (
+    src.BRETAGNE_CDS_DEFINITION,
+    src.BRETAGNE_CDS_ANNEX,
+    src.BRETAGNE_CDS_REGION_DOCTORS,
+    src.DOCTOLIB_CDS_PROFESSIONALS,
+)
+
+
+def _cds_bretagne(team: Team, region: str | None) -> _Check | None:
+    """The Bretagne guide reads two ways: its definition asks « au moins deux professionnels de
+    santé », its annex « Deux médecins généralistes Un paramédical », and the Région's support two
+    doctors; Doctolib admits centres of nurses only. Where the guide applies (Bretagne, or a region
+    not known yet), a team that meets the definition but not the annex is "à vérifier"."""
+    if region not in (None, BRETAGNE):
+        return None
     gps, paramedicals = team.general_practitioners, team.paramedicals
+    where = "en Bretagne" if region == BRETAGNE else "si votre centre est en Bretagne"
     if gps is None or paramedicals is None:
-        status = "vérifiez votre composition au regard de ce second chiffre"
-    else:
-        lacking = []
-        if gps < MSP_MIN_GPS:
-            lacking.append("un second médecin généraliste" if gps == 1 else "deux médecins généralistes")
-        if paramedicals == 0:
-            lacking.append("un paramédical")
-        status = (
-            "votre équipe atteint les deux"
-            if not lacking
-            else "selon l'annexe, il vous manquerait " + " et ".join(lacking)
+        return _to_specify(
+            f"le nombre de médecins généralistes et de paramédicaux de votre équipe, {where}", _CDS_BRETAGNE
         )
-    return _Note(
-        f"Le guide de l'ARS Bretagne ({src.BRETAGNE_CDS_DEFINITION.date}) donne deux minimums : sa "
-        "définition demande « au moins deux professionnels de santé », son annexe « Deux médecins "
-        f"généralistes Un paramédical » ; {status}.",
-        (src.BRETAGNE_CDS_DEFINITION, src.BRETAGNE_CDS_ANNEX),
+    lacking = []
+    if gps < MSP_MIN_GPS:
+        lacking.append("un second médecin généraliste" if gps == 1 else "deux médecins généralistes")
+    if paramedicals == 0:
+        lacking.append("un paramédical")
+    bretagne, doctolib = src.BRETAGNE_CDS_ANNEX, src.DOCTOLIB_CDS_PROFESSIONALS
+    if not lacking:
+        return _Check(
+            True,
+            f"Votre équipe compte aussi les « Deux médecins généralistes Un paramédical » de l'annexe du "
+            f"guide de l'ARS Bretagne ({bretagne.date}).",
+            None,
+            _CDS_BRETAGNE,
+        )
+    return _Check(
+        None,
+        f"{where[0].upper()}{where[1:]}, le guide de l'ARS Bretagne ({bretagne.date}) se lit de deux "
+        "façons : sa définition demande « au moins deux professionnels de santé », son annexe « Deux "
+        "médecins généralistes Un paramédical », et le soutien de la Région demande de « permettre "
+        f"l'activité d'au moins 2 médecins » ; Doctolib ({doctolib.where_when}) admet des centres "
+        "« mono-professionnels : exclusivement médicaux ou infirmiers ou dentaires ».",
+        f"{' et '.join(lacking)} selon l'annexe du guide de l'ARS Bretagne, {where} (à vérifier)",
+        _CDS_BRETAGNE,
     )
 
 
-def assess_cds(team: Team) -> Assessment:
-    """Centre de santé: salaried professionals, a gestionnaire, at least two health professionals."""
-    checks = [_cds_practice(team), _cds_manager(team), _cds_size(team)]
-    return _build("cds", checks, [_cds_annex_note(team)])
+def assess_cds(team: Team, region: str | None = None) -> Assessment:
+    """Centre de santé: salaried professionals, a gestionnaire, at least two health professionals;
+    in Bretagne (or while the region is unknown), the Bretagne guide's second reading too."""
+    size = _cds_size(team)
+    checks = [_cds_practice(team), _cds_manager(team), size]
+    if size.met is not False:
+        bretagne = _cds_bretagne(team, region)
+        if bretagne is not None:
+            checks.append(bretagne)
+    return _build("cds", checks, [])
 
 
 # --- ESS -------------------------------------------------------------------------------------
@@ -510,10 +561,25 @@ def _ess_share(team: Team) -> _Check | None:
         f"Vos {_specialists(members)} représentent {_percent(members, liberal)} des {_number(liberal)} "
         "médecins libéraux de la spécialité sur le territoire ; il en faut au moins 10\u00a0%."
     )
+    needed = -(-liberal * ESS_MIN_SHARE_PERCENT // 100)
     # Integer comparison: 10 members out of 100 is exactly 10 % and passes, 10 out of 101 does not.
     if members * 100 >= liberal * ESS_MIN_SHARE_PERCENT:
+        # The share counts every specialist of the team; the threshold is about liberal ones.
+        liberal_only = "le seuil porte sur les « professionnels libéraux de la spécialité concernée »"
+        if team.practice in ("salarie", "mixte"):
+            return _Check(
+                None,
+                f"{share} Mais {liberal_only} : seuls vos spécialistes libéraux comptent, et votre équipe "
+                "n'exerce pas qu'en libéral.",
+                f"au moins {_number(needed)} adhérents libéraux parmi les {_number(liberal)} médecins "
+                "libéraux de la spécialité (à vérifier)",
+                sources,
+            )
+        if team.practice is None:
+            return _Check(
+                True, f"{share} Ne comptez que vos spécialistes libéraux : {liberal_only}.", None, sources
+            )
         return _Check(True, share, None, sources)
-    needed = -(-liberal * ESS_MIN_SHARE_PERCENT // 100)
     return _Check(
         False,
         share,
@@ -523,7 +589,7 @@ def _ess_share(team: Team) -> _Check | None:
     )
 
 
-def assess_ess(team: Team) -> Assessment:
+def assess_ess(team: Team, region: str | None = None) -> Assessment:
     """Équipe de soins spécialisés, per the cahier des charges of 12 December 2024 (CVL 2025)."""
     checks = [_ess_specialists(team), _ess_territory(team), _ess_specialty_doctors(team)]
     share = _ess_share(team)
@@ -552,18 +618,43 @@ def assess_ess(team: Team) -> Assessment:
 # --- CPTS ------------------------------------------------------------------------------------
 
 
-def _cpts_doctor(team: Team) -> _Check:
+def _cpts_doctor(team: Team, region: str | None) -> _Check:
+    """« Au moins un médecin généraliste ou spécialiste » is the PACA guide's rule (2019); the other
+    documents set no minimum. It blocks in PACA, is "à vérifier" while the region is unknown."""
     gps, specialists = team.general_practitioners, team.specialists
-    sources = (src.PACA_CPTS_DOCTOR,)
+    paca = src.PACA_CPTS_DOCTOR
+    sources = (paca, src.OCCITANIE_CPTS_MEMBERS)
     if (gps or 0) + (specialists or 0) > 0:
-        return _Check(True, "Votre équipe compte au moins un médecin, comme l'exige une CPTS.", None, sources)
+        return _Check(
+            True,
+            f"Votre équipe compte au moins un médecin, comme le demande pour une CPTS le guide de "
+            f"l'{paca.label} ({paca.date}).",
+            None,
+            sources,
+        )
     if gps is None or specialists is None:
         return _to_specify("la présence d'au moins un médecin dans votre équipe", sources)
+    if region == PACA:
+        return _Check(
+            False,
+            f"En {paca.region_name}, une CPTS compte « Au moins un médecin généraliste ou spécialiste » "
+            f"({paca.label}, {paca.date}) ; votre équipe n'en compte aucun.",
+            "au moins un médecin, généraliste ou spécialiste",
+            sources,
+        )
+    others = (
+        f"le guide de l'{paca.label} ({paca.date}) demande « Au moins un médecin généraliste ou "
+        "spécialiste » ; les autres documents ne fixent pas ce minimum (« Le nombre et le type de "
+        f"professionnels est variable selon les projets », ARS Occitanie, {src.OCCITANIE_CPTS_MEMBERS.date})."
+    )
+    reason = f"Votre équipe ne compte aucun médecin : pour la région {paca.region_name}, {others}"
+    if region is not None:
+        return _Check(True, reason, None, sources)
     return _Check(
-        False,
-        "Une CPTS compte « Au moins un médecin généraliste ou spécialiste » ; votre équipe n'en compte "
-        "aucun.",
-        "au moins un médecin, généraliste ou spécialiste",
+        None,
+        reason,
+        f"au moins un médecin, généraliste ou spécialiste, si votre CPTS est en {paca.region_name} "
+        "(à vérifier)",
         sources,
     )
 
@@ -575,8 +666,8 @@ def _cpts_population_notes(team: Team) -> list[_Note]:
         return [
             _Note(
                 "Les seuils de population sont indicatifs : « un seuil minimal suggéré de 20 000 habitants » "
-                f"selon Doctolib ({doctolib.where_when}), de 40 000 à plus de 175 000 habitants selon l'URPS "
-                f"infirmière PACA ({paca.date}).",
+                f"selon Doctolib ({doctolib.where_when}), de 40 000 à plus de 175 000 habitants « (seuil "
+                f"indicatif), adaptable selon le territoire » selon l'{paca.label} ({paca.date}).",
                 (doctolib, paca),
             )
         ]
@@ -591,7 +682,8 @@ def _cpts_population_notes(team: Team) -> list[_Note]:
             f"Votre territoire compte {_number(population)} habitants. Les seuils de population sont "
             f"indicatifs et ne bloquent pas : {suggested} « seuil minimal suggéré de 20 000 habitants » "
             f"(Doctolib, {doctolib.where_when}) ; {paca_range} « de 40 000 à plus de "
-            f"175 000 habitants (seuil indicatif) » (URPS infirmière PACA, {paca.date}).",
+            f"175 000 habitants (seuil indicatif), adaptable selon le territoire » ({paca.label}, "
+            f"{paca.date}).",
             (doctolib, paca),
         )
     ]
@@ -607,9 +699,19 @@ def _cpts_population_notes(team: Team) -> list[_Note]:
     return notes
 
 
-def assess_cpts(team: Team) -> Assessment:
-    """Communauté professionnelle territoriale de santé: at least one doctor; population indicative."""
+def assess_cpts(team: Team, region: str | None = None) -> Assessment:
+    """Communauté professionnelle territoriale de santé: at least one doctor in PACA; population
+    indicative; one CPTS per territory."""
     notes = _cpts_population_notes(team)
+    doctolib, paca = src.DOCTOLIB_CPTS_POPULATION, src.PACA_CPTS_ONE_PER_TERRITORY
+    notes.append(
+        _Note(
+            "Vérifiez qu'aucune CPTS n'existe déjà sur votre territoire : « un même territoire […] ne "
+            f"peut pas abriter plusieurs CPTS » (Doctolib, {doctolib.where_when}), « la règle d'une seule "
+            f"CPTS pluri thématique par territoire » ({paca.label}, {paca.date}).",
+            (doctolib, paca),
+        )
+    )
     notes.append(
         _Note(
             f"Forme juridique : association loi 1901 ({src.CVL_CPTS_FORM.short}), « conseillée » mais "
@@ -617,12 +719,15 @@ def assess_cpts(team: Team) -> Assessment:
             (src.CVL_CPTS_FORM, src.PACA_CPTS_FORM),
         )
     )
-    return _build("cpts", [_cpts_doctor(team)], notes)
+    return _build("cpts", [_cpts_doctor(team, region)], notes)
 
 
 # --- all structures, and what to ask next ---------------------------------------------------
 
-_ASSESSORS: dict[str, Callable[[Team], Assessment]] = {
+# Every assessor takes the team and, when known, its region id: the rules that only one region's
+# document states (PACA's doctor in a CPTS, Bretagne's second reading for a centre de santé) block
+# there, are "à vérifier" while the region is unknown, and give way elsewhere.
+_ASSESSORS: dict[str, Callable[[Team, str | None], Assessment]] = {
     "esp": assess_esp,
     "msp": assess_msp,
     "cds": assess_cds,
@@ -631,18 +736,19 @@ _ASSESSORS: dict[str, Callable[[Team], Assessment]] = {
 }
 
 
-def assess(structure: str, team: Team) -> Assessment:
-    """The assessment of one structure by id ("esp", "msp", "cds", "ess", "cpts")."""
+def assess(structure: str, team: Team, region: str | None = None) -> Assessment:
+    """The assessment of one structure by id ("esp", "msp", "cds", "ess", "cpts"); `region` is a
+    region id ("paca", "bretagne"…), None when unknown."""
     try:
         assessor = _ASSESSORS[structure]
     except KeyError:
         raise ValueError(f"unknown structure {structure!r}; expected one of {STRUCTURES}") from None
-    return assessor(team)
+    return assessor(team, region)
 
 
-def assess_all(team: Team) -> list[Assessment]:
-    """Every structure, in the order esp, msp, cds, ess, cpts."""
-    return [_ASSESSORS[structure](team) for structure in STRUCTURES]
+def assess_all(team: Team, region: str | None = None) -> list[Assessment]:
+    """Every structure, in the order esp, msp, cds, ess, cpts (`region` as for `assess`)."""
+    return [_ASSESSORS[structure](team, region) for structure in STRUCTURES]
 
 
 def _msp_fails_on_counts(team: Team) -> bool:

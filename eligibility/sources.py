@@ -1,116 +1,128 @@
 """Where every eligibility rule comes from: the seed document and a verbatim quote.
 
-The five documents are described in `../shared/seeds/README.md`. A quote is copied character for
-character from its file (only the PDF artefacts `**`, `<b>`, `<p>`… and line breaks are left out),
-and `tests/eligibility/test_sources.py` checks that each one really appears there.
+The five documents are described once, in `knowledge/data/sources.yml` (publisher, kind, title,
+region, date label), with their region names in `knowledge/data/regions.yml`. This module reads
+those two files itself, with PyYAML, and imports nothing of the `knowledge` package: eligibility
+stays free of Rasa and of the database (`tests/eligibility/test_isolation.py`), and a verdict
+still cites a document with exactly the words an answer uses (`RuleSource.reference` is built
+like `knowledge.types.Source.reference`).
 
-Regions use the same ids as `knowledge.types.Source` ("national", "centre-val-de-loire",
-"bretagne", "paca", "occitanie") so that actions can cite both kinds of source side by side.
+A quote is copied character for character from its file (only the PDF artefacts `**`, `<b>`,
+`<p>`… and line breaks are left out), and `tests/eligibility/test_sources.py` checks that each
+one really appears there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+
+# Keys of knowledge/data/sources.yml.
+CVL_2025 = "cvl-2025"
+DOCTOLIB_2023 = "doctolib-2023"
+PACA_2019 = "paca-2019"
+OCCITANIE_2019 = "occitanie-2019"
+BRETAGNE_2019 = "bretagne-2019"
 
 
 @dataclass(frozen=True)
 class Document:
-    """One seed document, as the assistant names it to users."""
+    """One seed document, as `knowledge/data/sources.yml` describes it."""
 
+    key: str
     file: str
-    label: str
+    publisher: str
+    kind: str
     title: str
     region: str
     region_name: str
-    date: str
+    date_label: str
+
+    @property
+    def reference(self) -> str:
+        """ "guide « Exercice coordonné », URPS infirmière PACA (Provence-Alpes-Côte d'Azur, juin 2019)":
+        the same words as knowledge.types.Source.reference, so verdicts and answers cite alike."""
+        title = f"{self.kind} « {self.title} »" if self.kind else f"« {self.title} »"
+        return f"{title}, {self.publisher} ({self.region_name}, {self.date_label})"
 
 
-CVL_2025 = Document(
-    file="000_569b566c5e8b458f.txt",
-    label="CPTS La Salamandre",
-    title="livret « Structures d'exercice coordonné »",
-    region="centre-val-de-loire",
-    region_name="Centre-Val de Loire",
-    date="2025",
-)
-DOCTOLIB_2023 = Document(
-    file="001_c14e9e1960c72a5f.txt",
-    label="Doctolib",
-    title="« Le b.a.-ba des structures d'exercice coordonné »",
-    region="national",
-    region_name="national",
-    date="mai 2023",
-)
-PACA_2019 = Document(
-    file="002_4abe0d26f821563e.txt",
-    label="URPS infirmière PACA",
-    title="guide « Exercice coordonné »",
-    region="paca",
-    region_name="Provence-Alpes-Côte d'Azur",
-    date="juin 2019",
-)
-OCCITANIE_2019 = Document(
-    file="003_58a8e2d89e8dde9b.txt",
-    label="ARS Occitanie",
-    title="diaporama « Les structures et dispositifs d'exercice coordonné »",
-    region="occitanie",
-    region_name="Occitanie",
-    date="2018–2019",
-)
-BRETAGNE_2019 = Document(
-    file="004_c7a588e272dd219d.txt",
-    label="ARS Bretagne",
-    title="« Guide des aides d'accompagnement des exercices coordonnés »",
-    region="bretagne",
-    region_name="Bretagne",
-    date="2019",
-)
-DOCUMENTS: dict[str, Document] = {
-    document.file: document
-    for document in (CVL_2025, DOCTOLIB_2023, PACA_2019, OCCITANIE_2019, BRETAGNE_2019)
-}
+@cache
+def documents(data_dir: Path = DATA_DIR) -> dict[str, Document]:
+    """The documents of `sources.yml` by key, read on first use (never at import time)."""
+    regions = yaml.safe_load((data_dir / "regions.yml").read_text(encoding="utf-8"))["regions"]
+    names = {region["id"]: region["name"] for region in regions}
+    rows = yaml.safe_load((data_dir / "sources.yml").read_text(encoding="utf-8"))["sources"]
+    return {
+        row["key"]: Document(
+            key=row["key"],
+            file=row["file"],
+            publisher=row["publisher"],
+            kind=row.get("kind") or "",
+            title=row["title"],
+            region=row["region"],
+            region_name=names[row["region"]],
+            date_label=str(row["date_label"]),
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
 class RuleSource:
-    """A verbatim passage of a seed document that a rule relies on."""
+    """A verbatim passage of a seed document that a rule relies on (`key`: of sources.yml)."""
 
-    file: str
-    label: str
-    region: str
-    date: str
+    key: str
     quote: str
 
     @property
     def document(self) -> Document:
-        return DOCUMENTS[self.file]
+        return documents()[self.key]
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    @property
+    def label(self) -> str:
+        """The publisher, as sources.yml names it."""
+        return self.document.publisher
+
+    @property
+    def region(self) -> str:
+        return self.document.region
 
     @property
     def region_name(self) -> str:
         return self.document.region_name
 
     @property
+    def date(self) -> str:
+        return self.document.date_label
+
+    @property
     def where_when(self) -> str:
-        """ "national, mai 2023": region and date, for a sentence that already names the publisher."""
+        """ "France entière, mai 2023": region and date, for a sentence that already names the publisher."""
         return f"{self.region_name}, {self.date}"
 
     @property
     def short(self) -> str:
-        """ "Doctolib, national, mai 2023": to attribute a figure inside a sentence."""
+        """ "Doctolib, France entière, mai 2023": to attribute a figure inside a sentence."""
         return f"{self.label}, {self.region_name}, {self.date}"
 
     @property
     def reference(self) -> str:
-        """The document as an answer cites it (the domain's `utter_source` adds "Source :");
-        same name as knowledge.types.Source.reference so answers cite both alike."""
-        document = self.document
-        return f"{document.title}, {self.label} ({self.region_name}, {self.date})"
+        """The document as an answer cites it (the domain's `utter_source` adds "Source :")."""
+        return self.document.reference
 
 
-def quote(document: Document, text: str) -> RuleSource:
-    return RuleSource(
-        file=document.file, label=document.label, region=document.region, date=document.date, quote=text
-    )
+def quote(document: str, text: str) -> RuleSource:
+    """A passage of the document with key `document` (one of the constants above)."""
+    return RuleSource(key=document, quote=text)
 
 
 # ESP (équipe de soins primaires)
@@ -131,6 +143,12 @@ BRETAGNE_COORDINATED_PRACTICE = quote(
 )
 BRETAGNE_ESP_RECOGNITION = quote(
     BRETAGNE_2019, "Dès lors que le projet de santé est validé, l'Equipe de Soins Primaires est reconnue."
+)
+PACA_ESP_TABLE = quote(PACA_2019, "Obligatoire : 1 médecin + 1 professionnel de santé")
+PACA_ESP_MINIMUM = quote(
+    PACA_2019,
+    "Les ESP sont constituées au minimum de deux professionnels de santé (un médecin généraliste et un "
+    "paramédical).",
 )
 CVL_ESP_LIBERAL = quote(
     CVL_2025,
@@ -194,6 +212,12 @@ DOCTOLIB_CDS_MANAGER = quote(
     "sécurité sociale, congrégations, établissements de santé, sociétés coopératives d'intérêt "
     "collectif...).",
 )
+DOCTOLIB_CDS_PROFESSIONALS = quote(
+    DOCTOLIB_2023, "mono-professionnels : exclusivement médicaux ou infirmiers ou dentaires"
+)
+BRETAGNE_CDS_REGION_DOCTORS = quote(
+    BRETAGNE_2019, "permettre l'activité d'au moins 2 médecins pour assurer la continuité des soins"
+)
 CVL_CDS_SALARIED = quote(CVL_2025, "Les professionnels qui y travaillent sont salariés")
 DOCTOLIB_CDS_JOIN = quote(
     DOCTOLIB_2023,
@@ -231,11 +255,19 @@ DOCTOLIB_ESS_MEMBERS = quote(
 PACA_CPTS_DOCTOR = quote(PACA_2019, "Au moins un médecin généraliste ou spécialiste")
 PACA_CPTS_POPULATION = quote(
     PACA_2019,
-    "Le bassin de population peut varier de 40 000 à plus de 175 000 habitants (seuil indicatif)",
+    "Le bassin de population peut varier de 40 000 à plus de 175 000 habitants (seuil indicatif), "
+    "adaptable selon le territoire",
 )
 DOCTOLIB_CPTS_POPULATION = quote(
     DOCTOLIB_2023,
     "un même territoire (d'un seuil minimal suggéré de 20 000 habitants) ne peut pas abriter plusieurs CPTS.",
+)
+PACA_CPTS_ONE_PER_TERRITORY = quote(
+    PACA_2019, "en respectant la règle d'une seule CPTS pluri thématique par territoire"
+)
+OCCITANIE_CPTS_MEMBERS = quote(
+    OCCITANIE_2019,
+    "Le nombre et le type de professionnels est variable selon les projets et peut évoluer dans le temps",
 )
 CVL_CPTS_FORM = quote(CVL_2025, "Forme juridique : Association loi 1901.")
 PACA_CPTS_FORM = quote(PACA_2019, "Non imposée, association loi 1901 conseillée")

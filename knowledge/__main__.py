@@ -1,8 +1,11 @@
-"""Command line: `python -m knowledge load [--url URL]` and `python -m knowledge check`.
+"""Command line: `python -m knowledge load [--url URL]`, `check` and `conflicts`.
 
 `load` validates the data files and replaces the knowledge base (default URL: KNOWLEDGE_DB_URL
 through bot.settings); `check` only validates, and also checks every quote against the source
-documents when they are available. Both exit with status 1 on bad data.
+documents when they are available, and that no text is firmer than its quote
+(`knowledge.modality`). Both exit with status 1 on bad data. `conflicts` lists the
+disagreements between documents (Markdown, see knowledge/conflicts.py); `--write FILE` writes it,
+`--check FILE` exits with status 1 when FILE is not up to date.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from knowledge.db import make_engine
 from knowledge.loader import DEFAULT_DATA_DIR, KnowledgeDataError, load, read_data
+from knowledge.modality import dataset_problems
 
 
 def _default_seeds_dir() -> Path:
@@ -60,12 +64,51 @@ def _check(args: argparse.Namespace) -> int:
     except KnowledgeDataError as exc:
         print(exc, file=sys.stderr)
         return 1
+    # A verbatim quote can still be overstated by its text ("préférable" written as "doit").
+    firmer = dataset_problems(dataset.sourced_rows())
+    if firmer:
+        print(f"{len(firmer)} texte(s) plus affirmatif(s) que leur citation :", file=sys.stderr)
+        print("\n".join(f"- {line}" for line in firmer), file=sys.stderr)
+        return 1
     print("Données valides" + (" ; chaque citation a été retrouvée dans son document." if seeds else "."))
     for name, count in dataset.counts().items():
         print(f"  {name} : {count}")
     print("Lignes par document source :")
     for file, count in dataset.per_source().items():
         print(f"  {file} : {count}")
+    return 0
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    from knowledge.conflicts import find_conflicts, render_markdown
+    from knowledge.query import KnowledgeBase
+
+    # A private in-memory copy of the data files: the list describes the data, not a database
+    # that may be stale, and needs no configuration.
+    engine = make_engine("sqlite://")
+    try:
+        load(engine, args.data_dir)
+        text = render_markdown(find_conflicts(KnowledgeBase(engine))) + "\n"
+    except KnowledgeDataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    if args.check is not None:
+        current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""
+        if current != text:
+            print(
+                f"{args.check} n'est pas à jour : python -m knowledge conflicts --write {args.check}",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    if args.write is not None:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(text, encoding="utf-8")
+        print(f"Écrit : {args.write}")
+        return 0
+    sys.stdout.write(text)
     return 0
 
 
@@ -82,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     check_parser.add_argument("--seeds", type=Path, help="dossier des documents sources")
     check_parser.set_defaults(func=_check)
+    conflicts_parser = commands.add_parser(
+        "conflicts", parents=[common], help="liste les désaccords entre documents sources"
+    )
+    target = conflicts_parser.add_mutually_exclusive_group()
+    target.add_argument("--write", type=Path, help="écrit la liste dans ce fichier Markdown")
+    target.add_argument("--check", type=Path, help="échoue si ce fichier n'est pas à jour")
+    conflicts_parser.set_defaults(func=_conflicts)
     args = parser.parse_args(argv)
     return args.func(args)
 

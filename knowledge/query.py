@@ -183,6 +183,35 @@ class KnowledgeBase:
                 ] + found.get((sid, topics.FUNDING), [])
         return found
 
+    def all_facts(self) -> list[Fact]:
+        """Every fact of every structure and topic (general ones included), data-file order."""
+        with session_scope(self.engine) as session:
+            sources = self._sources(session)
+            statement = select(models.FactRow).order_by(models.FactRow.position)
+            return [
+                Fact(row.structure_id, row.topic, row.text, row.quote, sources[row.source_file])
+                for row in session.execute(statement).scalars()
+            ]
+
+    def all_funding(self) -> list[Funding]:
+        """Every funding row of every structure, data-file order."""
+        with session_scope(self.engine) as session:
+            sources = self._sources(session)
+            structure_ids = session.execute(
+                select(models.StructureRow.id).order_by(models.StructureRow.position)
+            ).scalars()
+            return [row for sid in structure_ids for row in self._funding(session, sources, sid)]
+
+    def all_procedures(self) -> list[Procedure]:
+        """The creation steps of every structure, one procedure per document."""
+        return [procedure for item in self.structures() for procedure in self.steps(item.id)]
+
+    def glossary_entries(self) -> list[GlossaryEntry]:
+        """The whole glossary, in data-file order."""
+        with session_scope(self.engine) as session:
+            ids = session.execute(select(models.GlossaryRow.id).order_by(models.GlossaryRow.position))
+            return [self._glossary_entry(session, glossary_id) for glossary_id in ids.scalars().all()]
+
     def available_topics(self, structure_id: str, region: str | None = None) -> list[str]:
         """Topics with at least one fact for the structure, in topics.ALL_TOPICS order."""
         self._region(region)
@@ -397,14 +426,6 @@ class KnowledgeBase:
             quotes=tuple(citation.quote for citation in citations),
             aliases=tuple(aliases),
         )
-
-    def glossary_terms(self) -> list[str]:
-        with session_scope(self.engine) as session:
-            return list(
-                session.execute(
-                    select(models.GlossaryRow.term).order_by(models.GlossaryRow.position)
-                ).scalars()
-            )
 
     def legal_forms(self) -> list[LegalForm]:
         with session_scope(self.engine) as session:

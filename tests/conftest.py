@@ -102,6 +102,10 @@ def stack_settings(tmp_path_factory: pytest.TempPathFactory, knowledge_url: str)
         "KNOWLEDGE_DB_URL": knowledge_url,
         "REVIEW_SECRET_KEY": "test-secret-key-for-the-review-app-0123456789",
         "CORS_ORIGINS": f"http://127.0.0.1:{web_port},http://localhost:{web_port}",
+        # Every test client comes from 127.0.0.1: the per-address and global limits are
+        # tested on their own (tests/bot/channels/test_ratelimit.py), not here.
+        "RATE_LIMIT_ADDRESS": "1000000 per minute",
+        "RATE_LIMIT_GLOBAL": "1000000 per minute",
     }
     return Settings.from_env(env)
 

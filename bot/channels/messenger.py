@@ -40,10 +40,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.identity import MESSENGER, namespaced, platform_id
+from bot.channels.rest import UNAVAILABLE_TEXT, make_tracker_store_strict
 from bot.channels.webhook import (
     BackgroundTasks,
+    Deduplicator,
     LazySession,
-    RecentIds,
     WebhookError,
     guarded,
     parse_json_object,
@@ -298,8 +300,15 @@ class GraphClient:
         self.session = LazySession()
 
     async def send_message(self, recipient_id: str, message: dict[str, Any]) -> bool:
-        """Send one ``message`` object to a page-scoped user id; True when Meta accepted it."""
-        body = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
+        """Send one ``message`` object to a page-scoped user id; True when Meta accepted it.
+
+        ``recipient_id`` may be the conversation's namespaced sender id (``messenger:<PSID>``).
+        """
+        body = {
+            "recipient": {"id": platform_id(MESSENGER, recipient_id)},
+            "messaging_type": "RESPONSE",
+            "message": message,
+        }
         params = {
             "access_token": self.page_access_token,
             "appsecret_proof": appsecret_proof(self.page_access_token, self.app_secret),
@@ -415,6 +424,7 @@ class MessengerInput(InputChannel):
         graph_api_url: str = DEFAULT_GRAPH_API_URL,
         max_body_bytes: int | None = None,
         attachment_reply: str = ATTACHMENT_REPLY,
+        dedup: Deduplicator | None = None,
     ) -> None:
         # Without the secret any client could speak in a user's name: refuse to start.
         for label, value in (
@@ -432,7 +442,11 @@ class MessengerInput(InputChannel):
         self.attachment_reply = attachment_reply
         self.client = GraphClient(page_access_token, app_secret, graph_api_url)
         self.tasks = BackgroundTasks("Messenger")
-        self.recent = RecentIds()
+        if dedup is None:
+            from bot.settings import Settings
+
+            dedup = Deduplicator(MESSENGER, Settings.from_env().lock_store_url)
+        self.dedup = dedup
 
     def get_output_channel(self) -> OutputChannel:
         return MessengerOutput(self.client)
@@ -462,9 +476,15 @@ class MessengerInput(InputChannel):
         async def drain(*_: Any) -> None:
             await self.tasks.drain()
 
+        @webhook_bp.listener("after_server_start")
+        async def strict_tracker_store(app: Any, _loop: Any) -> None:
+            # A database outage must fail the turn (answered below), not be papered over.
+            make_tracker_store_strict(getattr(app.ctx, "agent", None))
+
         @webhook_bp.listener("after_server_stop")
         async def close(*_: Any) -> None:
             await self.client.close()
+            await self.dedup.close()
 
         return webhook_bp
 
@@ -484,7 +504,7 @@ class MessengerInput(InputChannel):
         if payload.get("object") != "page":
             # Instagram or other objects are not this channel's: acknowledge and ignore.
             return response.json({"status": "ignored"})
-        events = [e for e in extract_events(payload) if not self.recent.seen(e.event_id)]
+        events = [e for e in extract_events(payload) if await self.dedup.first_time(e.event_id)]
         if events:
             self.tasks.spawn(self._process(events, on_new_message))
         return response.json({"status": "ok", "events": len(events)})
@@ -495,17 +515,21 @@ class MessengerInput(InputChannel):
         # In order, one after the other: a user's second message must not overtake the first.
         output = MessengerOutput(self.client)
         for event in events:
+            sender_id = namespaced(MESSENGER, event.sender_id)
             try:
                 if event.kind == "attachment":
-                    await output.send_text_message(event.sender_id, self.attachment_reply)
+                    await output.send_text_message(sender_id, self.attachment_reply)
                     continue
                 message = UserMessage(
                     event.text,
                     output,
-                    event.sender_id,
+                    sender_id,
                     input_channel=self.name(),
                     message_id=event.event_id,
                 )
                 await on_new_message(message)
             except Exception:
+                # Already acknowledged, so Meta will not redeliver: tell the user rather than
+                # leave the message unanswered.
                 logger.exception("Messenger : échec du traitement d'un message.")
+                await output.send_text_message(sender_id, UNAVAILABLE_TEXT)

@@ -1,4 +1,4 @@
-"""REST channel with input checks, a per-sender rate limit and a bounded turn time.
+"""REST channel with input checks, rate limits and a bounded turn time.
 
 Rasa 3.6's own REST channel trusts its input (a body that is not a JSON object is a stack
 trace, a lone surrogate reaches the database and fails there), has no rate limit, and waits
@@ -6,15 +6,17 @@ as long as the action server does (five minutes, hard-coded in Rasa). This subcl
 same URL and the same answer format, registered in credentials.yml as::
 
     bot.channels.rest.GuardedRestInput:
-      turn_timeout: 6          # optional; every key below has a default
-      rate_per_second: 1
-      burst: 10
+      turn_timeout: 6          # optional; every key of ChannelLimits has a default
+      max_body_bytes: 16384
 
-- 413 for an oversized body (checked before parsing) or message; 400 for invalid UTF-8,
-  invalid JSON, a body that is not an object, a missing or empty sender or message.
-- 429 when a sender exceeds its token bucket; the body is a bot message, like a normal answer.
-  The buckets live in Redis when LOCK_STORE_URL is set (several Rasa instances share them),
-  in process memory otherwise.
+- 413 for an oversized body (the cap is enforced while the body is read, never after
+  buffering it) or message; 400 for invalid UTF-8, invalid JSON, a body that is not an
+  object, a missing or empty sender or message.
+- The conversation is stored as ``rest:<sender>`` (bot/channels/identity.py): a REST client
+  cannot write into a conversation of another channel.
+- 429 when the sender, its address or the whole service exceeds its rate limit
+  (bot/channels/ratelimit.py, shared with the web chat); the body is a bot message, like a
+  normal answer.
 - A turn that takes longer than `turn_timeout` is cancelled: Rasa then saves nothing and
   releases the conversation lock, so the conversation is exactly as before the message, and
   the user is told the service is momentarily unavailable (503). A custom action that fails
@@ -32,25 +34,34 @@ import contextvars
 import inspect
 import json
 import logging
-import math
-import time
 import unicodedata
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.identity import REST, namespaced
+from bot.channels.ratelimit import (
+    BUSY_TEXT,
+    RATE_LIMITED_TEXT,
+    SENDER,
+    IpNetwork,
+    MessageLimiter,
+    client_address,
+    parse_networks,
+    shared_limiter,
+)
+from bot.channels.webhook import WebhookError, read_body
+from bot.settings import Settings
+
 logger = logging.getLogger(__name__)
 
-RATE_LIMITED_TEXT = (
-    "Vous envoyez des messages plus vite que je ne peux y répondre. "
-    "Merci de patienter quelques secondes avant de m'écrire à nouveau."
-)
 UNAVAILABLE_TEXT = (
     "Le service est momentanément indisponible et je ne peux pas vous répondre pour l'instant. "
     "Merci de réessayer dans quelques instants."
@@ -64,19 +75,23 @@ _PROCESSOR_LOGGER = "rasa.core.processor"
 
 @dataclass(frozen=True)
 class ChannelLimits:
-    """What one request may contain and how fast one sender may write."""
+    """What one request may contain and how long its turn may take (rates: ratelimit.py)."""
 
     max_body_bytes: int = 16 * 1024
     max_message_chars: int = 2_000
     max_sender_chars: int = 128
-    rate_per_second: float = 1.0
-    burst: int = 10
     turn_timeout: float = 6.0
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ChannelLimits:
         """Limits from the channel's block in credentials.yml; absent keys keep their default."""
         values = dict(credentials or {})
+        moved = sorted({"rate_per_second", "burst"} & set(values))
+        if moved:
+            raise ValueError(
+                f"Canal REST : {', '.join(moved)} n'existe plus ; les limites de débit se règlent par "
+                "RATE_LIMIT_SENDER, RATE_LIMIT_ADDRESS et RATE_LIMIT_GLOBAL (docs/channels.md)."
+            )
         unknown = sorted(set(values) - set(cls.__dataclass_fields__))
         if unknown:
             raise ValueError(f"Paramètres inconnus pour le canal REST : {', '.join(unknown)}")
@@ -205,104 +220,6 @@ def parse_message(body: bytes, limits: ChannelLimits) -> IncomingMessage:
     if metadata is not None and not isinstance(metadata, dict):
         raise RejectedRequest(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON.")
     return IncomingMessage(sender=sender, text=text, metadata=metadata)
-
-
-class RateLimiter(Protocol):
-    async def allow(self, key: str) -> bool:
-        """Take one token from `key`'s bucket; False when it is empty."""
-        ...
-
-
-@dataclass
-class MemoryRateLimiter:
-    """Token buckets in this process: right for one Rasa instance."""
-
-    rate_per_second: float
-    burst: int
-    clock: Callable[[], float] = time.monotonic
-    max_keys: int = 100_000
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    async def allow(self, key: str) -> bool:
-        now = self.clock()
-        tokens, updated = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - updated) * self.rate_per_second)
-        allowed = tokens >= 1.0
-        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
-        if len(self._buckets) > self.max_keys:
-            self._forget_full_buckets(now)
-        return allowed
-
-    def _forget_full_buckets(self, now: float) -> None:
-        # A bucket that has refilled is the same as no bucket: dropping it bounds the memory
-        # a stream of one-off senders can take.
-        refill = self.burst / self.rate_per_second
-        for key, (_, updated) in list(self._buckets.items()):
-            if now - updated >= refill:
-                del self._buckets[key]
-
-
-# Atomic refill-and-take on a hash {tokens, ts}; Redis' clock, so every instance agrees.
-_BUCKET_SCRIPT = """
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local now_parts = redis.call('TIME')
-local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1]) or burst
-local updated = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - updated) * rate)
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
-return allowed
-"""
-
-
-class RedisRateLimiter:
-    """Token buckets in Redis, shared by every Rasa instance behind the load balancer.
-
-    When Redis cannot be reached the request is let through (and logged): the rate limit
-    protects the service, it must not be the reason the service is down.
-    """
-
-    def __init__(self, url: str, rate_per_second: float, burst: int, prefix: str = "coordo:rate:") -> None:
-        self.url = url
-        self.rate_per_second = rate_per_second
-        self.burst = burst
-        self.prefix = prefix
-        self._client: Any = None
-        self._script: Any = None
-
-    def _ensure_client(self) -> Any:
-        # Created on first use, inside the server's event loop (redis' asyncio pool binds to it).
-        if self._client is None:
-            import redis.asyncio
-
-            self._client = redis.asyncio.from_url(self.url, socket_timeout=1.0, socket_connect_timeout=1.0)
-            self._script = self._client.register_script(_BUCKET_SCRIPT)
-        return self._script
-
-    async def allow(self, key: str) -> bool:
-        import redis.exceptions
-
-        script = self._ensure_client()
-        ttl = max(1, math.ceil(self.burst / self.rate_per_second)) + 1
-        try:
-            allowed = await script(keys=[self.prefix + key], args=[self.rate_per_second, self.burst, ttl])
-        except (redis.exceptions.RedisError, OSError) as error:
-            logger.warning("Rate limit skipped, Redis unreachable: %s", error.__class__.__name__)
-            return True
-        return bool(allowed)
-
-    async def close(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
 
 
 # Per-turn flag raised by the log handler below; each request's task has its own context.
@@ -440,11 +357,20 @@ def _rejection(error: RejectedRequest) -> HTTPResponse:
 class GuardedRestInput(RestInput):
     """Rasa's REST channel (same URL, same answers) that refuses bad input and floods."""
 
-    def __init__(self, limits: ChannelLimits | None = None, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        limits: ChannelLimits | None = None,
+        limiter: MessageLimiter | None = None,
+        trusted_proxies: Iterable[IpNetwork] | None = None,
+    ) -> None:
         self.limits = limits or ChannelLimits()
-        self.limiter: RateLimiter = limiter or MemoryRateLimiter(
-            self.limits.rate_per_second, self.limits.burst
-        )
+        if limiter is None or trusted_proxies is None:
+            settings = Settings.from_env()
+            limiter = limiter or shared_limiter(settings)
+            if trusted_proxies is None:
+                trusted_proxies = parse_networks(settings.trusted_proxies)
+        self.limiter = limiter
+        self.trusted_proxies = tuple(trusted_proxies)
 
     @classmethod
     def name(cls) -> str:
@@ -453,16 +379,12 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
-        from bot.settings import Settings
-
-        limits = ChannelLimits.from_credentials(credentials)
-        lock_store_url = Settings.from_env().lock_store_url
-        limiter: RateLimiter
-        if lock_store_url:
-            limiter = RedisRateLimiter(lock_store_url, limits.rate_per_second, limits.burst)
-        else:
-            limiter = MemoryRateLimiter(limits.rate_per_second, limits.burst)
-        return cls(limits, limiter)
+        settings = Settings.from_env()
+        return cls(
+            ChannelLimits.from_credentials(credentials),
+            shared_limiter(settings),
+            parse_networks(settings.trusted_proxies),
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Called once, in the Rasa server process, when the channel is mounted.
@@ -480,29 +402,43 @@ class GuardedRestInput(RestInput):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        # Streamed: otherwise Sanic buffers the whole body (up to 100 MB) before the size
+        # check can run.
+        @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             return await self.handle(request, on_new_message)
 
         return webhook
 
+    async def _read(self, request: Request) -> bytes:
+        check_body_size(request.headers.get("content-length"), self.limits)
+        try:
+            return await read_body(request, self.limits.max_body_bytes)
+        except WebhookError as error:
+            raise _too_large(self.limits) from error
+        except SanicException as error:
+            raise RejectedRequest(400, "invalid_body", "Le corps de la requête est illisible.") from error
+
     async def handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         try:
-            check_body_size(request.headers.get("content-length"), self.limits)
-            incoming = parse_message(request.body or b"", self.limits)
+            incoming = parse_message(await self._read(request), self.limits)
             if request.args.get("stream", "false").lower() != "false":
                 raise RejectedRequest(400, "stream_unsupported", "Le mode « stream » n'est pas proposé.")
         except RejectedRequest as error:
             return _rejection(error)
 
-        if not await self.limiter.allow(incoming.sender):
-            retry_after = max(1, math.ceil(1 / self.limits.rate_per_second))
+        # The client names its conversation, but only inside this channel's namespace.
+        sender_id = namespaced(REST, incoming.sender)
+        address = client_address(request.ip, request.headers.get("x-forwarded-for"), self.trusted_proxies)
+        refused = await self.limiter.check(sender_id, address)
+        if refused is not None:
+            text = RATE_LIMITED_TEXT if refused == SENDER else BUSY_TEXT
             return response.json(
-                _bot_message(incoming.sender, RATE_LIMITED_TEXT),
+                _bot_message(incoming.sender, text),
                 status=429,
-                headers={"Retry-After": str(retry_after)},
+                headers={"Retry-After": str(self.limiter.limits.retry_after())},
             )
 
         # Again per request: a model loaded through Rasa's HTTP API comes with a new agent.
@@ -511,7 +447,7 @@ class GuardedRestInput(RestInput):
         message = UserMessage(
             incoming.text,
             collector,
-            incoming.sender,
+            sender_id,
             # Always this channel's name: a client must not pass itself off as Messenger.
             input_channel=self.name(),
             metadata=incoming.metadata,
@@ -528,7 +464,8 @@ class GuardedRestInput(RestInput):
                 logger.warning("REST turn cancelled after %.1f s.", self.limits.turn_timeout)
             # Nothing of this turn was stored: say so instead of showing unrecorded answers.
             return response.json(_bot_message(incoming.sender, UNAVAILABLE_TEXT), status=503)
-        messages = outcome.messages
+        # Answered under the sender the client knows, as Rasa's own REST channel does.
+        messages = [{**answer, "recipient_id": incoming.sender} for answer in outcome.messages]
         if outcome.failed_actions:
             messages = [*messages, *_bot_message(incoming.sender, UNAVAILABLE_TEXT)]
         return response.json(messages)

@@ -53,10 +53,12 @@ from bot.channels.botframework_auth import (
     OpenIdKeyCache,
     check_activity,
 )
+from bot.channels.identity import TEAMS, namespaced
+from bot.channels.rest import UNAVAILABLE_TEXT, make_tracker_store_strict
 from bot.channels.webhook import (
     BackgroundTasks,
+    Deduplicator,
     LazySession,
-    RecentIds,
     WebhookError,
     guarded,
     parse_json_object,
@@ -385,6 +387,7 @@ class TeamsInput(InputChannel):
         max_body_bytes: int | None = None,
         leeway: int = CLOCK_SKEW_SECONDS,
         key_refresh_seconds: float | None = None,
+        dedup: Deduplicator | None = None,
     ) -> None:
         if not app_id or not app_password:
             raise ValueError(
@@ -409,7 +412,11 @@ class TeamsInput(InputChannel):
         self.authenticator = ChannelAuthenticator(app_id, self.keys, tuple(issuers), leeway)
         self.tokens = ConnectorTokenProvider(app_id, app_password, tenant_id, login_url, self.session)
         self.tasks = BackgroundTasks("Teams")
-        self.recent = RecentIds()
+        if dedup is None:
+            from bot.settings import Settings
+
+            dedup = Deduplicator(TEAMS, Settings.from_env().lock_store_url)
+        self.dedup = dedup
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook_bp = Blueprint("teams_webhook", __name__)
@@ -426,9 +433,15 @@ class TeamsInput(InputChannel):
         async def drain(*_: Any) -> None:
             await self.tasks.drain()
 
+        @webhook_bp.listener("after_server_start")
+        async def strict_tracker_store(app: Any, _loop: Any) -> None:
+            # A database outage must fail the turn (answered politely), not be papered over.
+            make_tracker_store_strict(getattr(app.ctx, "agent", None))
+
         @webhook_bp.listener("after_server_stop")
         async def close(*_: Any) -> None:
             await self.session.close()
+            await self.dedup.close()
 
         return webhook_bp
 
@@ -450,22 +463,57 @@ class TeamsInput(InputChannel):
             check_activity(claims, key, activity)
         except AuthError as error:
             self._refuse(request, error)
+        self._check_tenant(request, activity)
         kind = activity.get("type")
         if kind == "message":
-            self._on_message(activity, on_new_message)
+            await self._on_message(activity, on_new_message)
         elif kind == "conversationUpdate":
-            self._on_conversation_update(activity, on_new_message)
+            await self._on_conversation_update(activity, on_new_message)
         return response.json({})
+
+    def _check_tenant(self, request: Request, activity: dict[str, Any]) -> None:
+        """A single-tenant bot answers its own organisation only.
+
+        The token proves the activity comes from the Bot Connector, not from which tenant:
+        any Teams organisation can install a bot whose app id it knows.
+        """
+        if self.tenant_id == MULTI_TENANT:
+            return
+        tenant = activity_tenant(activity)
+        if tenant != self.tenant_id:
+            logger.warning(
+                "Teams : activité d'un autre locataire refusée (%s), adresse %s.",
+                tenant or "absent",
+                request.remote_addr or request.ip,
+            )
+            raise WebhookError(403, "Locataire Microsoft 365 non autorisé pour ce bot.")
+
+    def _spawn_turn(
+        self,
+        message: UserMessage,
+        output: TeamsOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        async def turn() -> None:
+            try:
+                await on_new_message(message)
+            except Exception:
+                # Already acknowledged, so the Bot Connector will not redeliver: tell the
+                # user rather than leave the message unanswered.
+                logger.exception("Teams : échec du traitement d'un message.")
+                await output.send_text_message(message.sender_id, UNAVAILABLE_TEXT)
+
+        self.tasks.spawn(turn())
 
     @staticmethod
     def _refuse(request: Request, error: Exception) -> NoReturn:
         logger.warning("Teams : requête refusée (%s), adresse %s.", error, request.remote_addr or request.ip)
         raise WebhookError(401, f"Authentification refusée : {error}.")
 
-    def _on_message(
+    async def _on_message(
         self, activity: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
-        if self.recent.seen(_activity_key(activity)):
+        if not await self.dedup.first_time(_activity_key(activity)):
             return
         conversation = Conversation.from_activity(activity)
         sender_id = _sender_id(activity)
@@ -484,9 +532,9 @@ class TeamsInput(InputChannel):
             message_id=str(activity.get("id") or "") or None,
             metadata=_metadata(activity),
         )
-        self.tasks.spawn(on_new_message(message))
+        self._spawn_turn(message, output, on_new_message)
 
-    def _on_conversation_update(
+    async def _on_conversation_update(
         self, activity: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         conversation = Conversation.from_activity(activity)
@@ -498,7 +546,7 @@ class TeamsInput(InputChannel):
             return
         if not any(isinstance(m, dict) and m.get("id") == bot_id for m in added):
             return
-        if self.recent.seen(_activity_key(activity)):
+        if not await self.dedup.first_time(_activity_key(activity)):
             return
         # A reply to a conversationUpdate is posted as a new message, not a thread reply.
         conversation.reply_to_id = None
@@ -510,7 +558,7 @@ class TeamsInput(InputChannel):
             input_channel=self.name(),
             metadata=_metadata(activity),
         )
-        self.tasks.spawn(on_new_message(message))
+        self._spawn_turn(message, output, on_new_message)
 
 
 def _activity_key(activity: dict[str, Any]) -> str | None:
@@ -522,12 +570,29 @@ def _activity_key(activity: dict[str, Any]) -> str | None:
     return f"{conversation_id}|{activity_id}"
 
 
+def activity_tenant(activity: dict[str, Any]) -> str:
+    """The Microsoft 365 tenant an activity comes from (``channelData.tenant.id``, or the
+    conversation's ``tenantId``), or "" when it names none."""
+    channel_data = activity.get("channelData")
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return str(tenant["id"])
+    conversation = activity.get("conversation")
+    if isinstance(conversation, dict) and conversation.get("tenantId"):
+        return str(conversation["tenantId"])
+    return ""
+
+
 def _sender_id(activity: dict[str, Any]) -> str:
+    """One tracker per Teams conversation: a user's 1:1 chat with the bot, a group chat and
+    each channel thread are separate conversations, with their own slots and history."""
+    conversation = activity.get("conversation")
+    if isinstance(conversation, dict) and conversation.get("id"):
+        return namespaced(TEAMS, str(conversation["id"]))
     sender = activity.get("from")
     if isinstance(sender, dict) and sender.get("id"):
-        return str(sender["id"])
-    conversation = activity.get("conversation")
-    return str(conversation.get("id")) if isinstance(conversation, dict) else "teams"
+        return namespaced(TEAMS, str(sender["id"]))
+    return namespaced(TEAMS, "inconnu")
 
 
 def _metadata(activity: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,13 @@ in a visitor's browser. This subclass keeps the standard protocol (``session_req
 / ``session_confirm``, ``user_uttered`` / ``bot_uttered``) so any Rasa widget still
 works, and only accepts the configured origins.
 
+Conversations belong to the server, not to the client: the session id is issued here and
+signed (:class:`bot.channels.identity.SessionSigner`), a ``session_request`` with an id this
+server did not issue gets a fresh conversation, and the conversation is stored as
+``webchat:<room>``. Messages count against the same rate limits as the REST channel (per
+session, per client address behind ``TRUSTED_PROXIES``, global), and the metadata of a
+message is capped at ``MAX_METADATA_BYTES``.
+
 It also repairs two defects of the stock channel with python-socketio 5:
 ``AsyncServer.enter_room`` is a coroutine that Rasa never awaits, so with
 ``session_persistence`` the browser never joins its session room and never receives
@@ -26,7 +33,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +50,16 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
+from bot.channels.identity import WEBCHAT, SessionSigner, load_webchat_secret, namespaced, platform_id
+from bot.channels.ratelimit import (
+    BUSY_TEXT,
+    RATE_LIMITED_TEXT,
+    SENDER,
+    MessageLimiter,
+    client_address,
+    parse_networks,
+    shared_limiter,
+)
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -51,8 +67,13 @@ logger = logging.getLogger(__name__)
 # Longer than any real question; the widget stops typing at this length too, so only a
 # hand-made client ever reaches it.
 MAX_MESSAGE_CHARS = 2000
-# Session ids are opaque room names chosen by the client (rasa-webchat sends uuid4 hex);
-# bounding them keeps odd values out of the tracker store's sender_id column.
+# The widget sends no metadata; a few kB leave room for a page's own integration while a
+# client can no longer have a megabyte stored with every message.
+MAX_METADATA_BYTES = 4 * 1024
+# Engine.IO refuses larger packets before they are decoded (its default is 1 MB).
+MAX_PACKET_BYTES = 16 * 1024
+# The shape of a room or session id (the server's own are 32 and 64 hex characters, see
+# SessionSigner, which alone decides whether an id resumes a conversation).
 _SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -101,7 +122,7 @@ def parse_origins(value: Any, default: list[str]) -> list[str]:
 
 
 def valid_session_id(value: Any) -> bool:
-    """Whether a client-chosen session id is acceptable as a room and sender id."""
+    """Whether a value has the shape of a session id (not whether this server issued it)."""
     return isinstance(value, str) and bool(_SESSION_ID_RE.match(value))
 
 
@@ -126,10 +147,19 @@ class WebchatBlueprint(SocketBlueprint):
 
 
 class WebchatOutput(SocketIOOutput):
-    """Socket.io output whose custom JSON goes to the session room as the event data."""
+    """Socket.io output to the session room (the sender id without its ``webchat:`` prefix),
+    whose custom JSON goes as the event data."""
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        await super()._send_message(platform_id(WEBCHAT, socket_id), response)
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self.sio.emit(self.bot_message_evt, json_message, room=recipient_id)
+        await self.sio.emit(self.bot_message_evt, json_message, room=platform_id(WEBCHAT, recipient_id))
+
+
+def metadata_size(metadata: Any) -> int:
+    """Bytes of ``metadata`` as it would be stored (JSON, UTF-8)."""
+    return len(json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8"))
 
 
 class WebchatInput(SocketIOInput):
@@ -162,6 +192,9 @@ class WebchatInput(SocketIOInput):
         jwt_method: str | None = "HS256",
         metadata_key: str | None = "metadata",
         cors_allowed_origins: list[str] | None = None,
+        session_secret: str | None = None,
+        limiter: MessageLimiter | None = None,
+        trusted_proxies: list[str] | None = None,
     ) -> None:
         super().__init__(
             user_message_evt,
@@ -179,14 +212,29 @@ class WebchatInput(SocketIOInput):
         self.cors_allowed_origins = parse_origins(cors_allowed_origins, Settings.from_env().cors_origins)
         if "*" in self.cors_allowed_origins:
             logger.warning("Canal webchat : toutes les origines sont acceptées (« * »).")
+        settings = Settings.from_env()
+        self.signer = SessionSigner(session_secret or load_webchat_secret(settings))
+        self.limiter = limiter or shared_limiter(settings)
+        self.trusted_proxies = parse_networks(
+            settings.trusted_proxies if trusted_proxies is None else trusted_proxies
+        )
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
             return super().get_output_channel()
         return WebchatOutput(self.sio, self.bot_message_evt)
 
+    def _address(self, environ: dict[str, Any]) -> str:
+        request = environ.get("sanic.request")
+        peer = getattr(request, "ip", None) or environ.get("REMOTE_ADDR")
+        return client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"), self.trusted_proxies)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins)
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.cors_allowed_origins,
+            max_http_buffer_size=MAX_PACKET_BYTES,
+        )
         socketio_webhook = WebchatBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         namespace = self.namespace
@@ -197,18 +245,26 @@ class WebchatInput(SocketIOInput):
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
-            if not self.jwt_key:
-                return True
-            token = auth.get("token") if isinstance(auth, dict) else None
-            return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+            if self.jwt_key:
+                token = auth.get("token") if isinstance(auth, dict) else None
+                if not (token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)):
+                    return False
+            await sio.save_session(sid, {"address": self._address(environ)}, namespace=namespace)
+            return True
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if valid_session_id(requested) else uuid.uuid4().hex
-            await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
+            # Only an id this server issued resumes a conversation; anything else (another
+            # visitor's room name, an old unsigned id, a made-up value) starts a new one.
+            room = self.signer.room(requested)
+            session_id = requested if room is not None else self.signer.issue()
+            room = self.signer.room(session_id)
+            session = await sio.get_session(sid, namespace=namespace)
+            session.update({"session_id": session_id, "room": room})
+            await sio.save_session(sid, session, namespace=namespace)
             if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=namespace)
+                await sio.enter_room(sid, room, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
@@ -220,16 +276,16 @@ class WebchatInput(SocketIOInput):
             if not isinstance(text, str) or len(text) > MAX_MESSAGE_CHARS:
                 logger.warning("Canal webchat : message ignoré, texte absent ou trop long.")
                 return
+            session = await sio.get_session(sid, namespace=namespace)
             if self.session_persistence:
                 # Only the session this socket was confirmed in, so a client cannot
                 # write into another visitor's conversation by naming its id.
-                session = await sio.get_session(sid, namespace=namespace)
-                sender_id = session.get("session_id")
-                if not sender_id or data.get("session_id") != sender_id:
+                room = session.get("room")
+                if not room or data.get("session_id") != session.get("session_id"):
                     logger.warning("Canal webchat : message ignoré, session non confirmée.")
                     return
             else:
-                sender_id = sid
+                room = sid
             metadata = data.get(self.metadata_key, {})
             if isinstance(metadata, str):
                 try:
@@ -238,6 +294,18 @@ class WebchatInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
+            if metadata_size(metadata) > MAX_METADATA_BYTES:
+                logger.warning(
+                    "Canal webchat : message ignoré, métadonnées de plus de %d octets.", MAX_METADATA_BYTES
+                )
+                return
+            sender_id = namespaced(WEBCHAT, room)
+            refused = await self.limiter.check(sender_id, session.get("address") or "?")
+            if refused is not None:
+                # Told to this socket only: the other tabs of the session are not concerned.
+                text = RATE_LIMITED_TEXT if refused == SENDER else BUSY_TEXT
+                await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=namespace)
+                return
             message = UserMessage(
                 text,
                 WebchatOutput(sio, self.bot_message_evt),

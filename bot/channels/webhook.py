@@ -4,11 +4,16 @@ Both platforms post JSON to a public URL and retry when the answer is slow or no
 the two connectors do the same things around their own checks: read the body with a size
 cap before anything parses it, turn bad input into a 4xx with a reason, acknowledge at
 once and run the dialogue in a background task, and drop events delivered twice.
+
+De-duplication is in Redis (``SET NX`` with an expiry) when a lock store URL is configured,
+so that with several Rasa instances behind the load balancer a redelivery reaching another
+instance is still recognised; in process memory otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections import OrderedDict
@@ -126,6 +131,64 @@ class RecentIds:
         if len(self._seen) > self._size:
             self._seen.popitem(last=False)
         return False
+
+
+# Meta retries for up to a day, the Bot Connector for much less.
+DEDUP_TTL_SECONDS = 24 * 3600
+
+
+class Deduplicator:
+    """Whether an event id is seen for the first time, across instances when Redis is set.
+
+    When Redis cannot be reached the process' own memory answers (and it is logged): a
+    redelivery might then be answered twice, which is better than not answering at all.
+    """
+
+    def __init__(
+        self, label: str, redis_url: str = "", ttl: int = DEDUP_TTL_SECONDS, size: int = 2048
+    ) -> None:
+        self.label = label
+        self.redis_url = redis_url
+        self.ttl = ttl
+        self.memory = RecentIds(size)
+        self._client: Any = None
+
+    def _key(self, event_id: str) -> str:
+        # Hashed: ids are opaque and may be long; the key needs neither their form nor content.
+        digest = hashlib.sha256(event_id.encode("utf-8")).hexdigest()[:32]
+        return f"coordo:dedup:{self.label}:{digest}"
+
+    def _redis(self) -> Any:
+        # Created on first use, inside the server's event loop (redis' asyncio pool binds to it).
+        if self._client is None:
+            import redis.asyncio
+
+            self._client = redis.asyncio.from_url(
+                self.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0
+            )
+        return self._client
+
+    async def first_time(self, event_id: str | None) -> bool:
+        """True the first time ``event_id`` is offered (and always for an event without id)."""
+        if not event_id:
+            return True
+        if self.redis_url:
+            import redis.exceptions
+
+            try:
+                return bool(await self._redis().set(self._key(event_id), "1", nx=True, ex=self.ttl))
+            except (redis.exceptions.RedisError, OSError) as error:
+                logger.warning(
+                    "Canal %s : dédoublonnage local, Redis injoignable (%s).",
+                    self.label,
+                    type(error).__name__,
+                )
+        return not self.memory.seen(event_id)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
 
 
 class BackgroundTasks:

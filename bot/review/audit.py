@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.review import schema
 
+T = TypeVar("T")
+
 VIEW = "view"
 EXPORT = "export"
 DELETE = "delete"
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
+LOGOUT = "logout"
+TAG_ADDED = "tag_added"
+TAG_REMOVED = "tag_removed"
+NOTE_ADDED = "note_added"
+STATUS_CHANGED = "status_changed"
+LABEL_SET = "label_set"
+LABEL_REMOVED = "label_removed"
 USER_CREATED = "user_created"
 USER_UPDATED = "user_updated"
 RETENTION = "retention"
@@ -26,12 +36,21 @@ ACTION_LABELS = {
     DELETE: "suppression",
     LOGIN: "connexion",
     LOGIN_FAILED: "connexion refusée",
+    LOGOUT: "déconnexion",
+    TAG_ADDED: "étiquette ajoutée",
+    TAG_REMOVED: "étiquette retirée",
+    NOTE_ADDED: "note ajoutée",
+    STATUS_CHANGED: "statut modifié",
+    LABEL_SET: "intention attribuée",
+    LABEL_REMOVED: "intention retirée",
     USER_CREATED: "compte créé",
     USER_UPDATED: "compte modifié",
     RETENTION: "purge (durée de conservation)",
 }
 # Commands run from a shell have no signed-in user.
 COMMAND_ACTOR = "(commande)"
+# A failed sign-in with a name that is no account: what was typed may be a password.
+UNKNOWN_ACTOR = "(inconnu)"
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,20 @@ def log(connection: Connection, actor: str, action: str, target: str = "", **det
             detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else "",
         )
     )
+
+
+def audited(
+    function: Callable[..., T], actor: str, action: str, target: str, **detail: Any
+) -> Callable[..., T]:
+    """``function(connection, …)`` followed by its audit entry, in the same transaction: a
+    change is never stored without its entry, nor an entry without its change."""
+
+    def run(connection: Connection, *args: Any, **kwargs: Any) -> T:
+        result = function(connection, *args, **kwargs)
+        log(connection, actor, action, target, **detail)
+        return result
+
+    return run
 
 
 def entries(connection: Connection, *, limit: int, offset: int = 0) -> list[Entry]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot.redaction import redaction_key, stored_sender_id
 from bot.review import audit, schema
 
 BATCH = 500
@@ -22,6 +23,14 @@ def delete_senders(engine: Engine, sender_ids: Iterable[str]) -> int:
     def flush() -> int:
         with engine.begin() as connection:
             count = 0
+            # The tombstone first, in the same transaction: a turn in flight cannot write the
+            # conversation back once the deletion is committed (see bot.tracker_store).
+            erased_at = time.time()
+            connection.execute(schema.erasures.delete().where(schema.erasures.c.sender_id.in_(batch)))
+            connection.execute(
+                schema.erasures.insert(),
+                [{"sender_id": sender, "erased_at": erased_at} for sender in dict.fromkeys(batch)],
+            )
             for table in schema.PER_CONVERSATION:
                 result = connection.execute(table.delete().where(table.c.sender_id.in_(batch)))
                 if table is schema.events:
@@ -39,8 +48,12 @@ def delete_senders(engine: Engine, sender_ids: Iterable[str]) -> int:
 
 
 def delete_sender(engine: Engine, sender_id: str, actor: str) -> int:
-    """Delete one person's conversation (right to erasure) and record who did it."""
-    removed = delete_senders(engine, [sender_id])
+    """Delete one person's conversation (right to erasure) and record who did it.
+
+    A sender id that is an e-mail or a phone number is stored under a pseudonym (see
+    bot.redaction.stored_sender_id): both are deleted, so the raw id a person gives works.
+    """
+    removed = delete_senders(engine, dict.fromkeys([sender_id, stored_sender_id(sender_id, redaction_key())]))
     with engine.begin() as connection:
         audit.log(connection, actor, audit.DELETE, sender_id, events=removed)
     return removed
@@ -74,6 +87,13 @@ def apply_retention(engine: Engine, days: int, actor: str, *, now: float | None 
     senders = expired_senders(engine, days, now=now)
     removed = delete_senders(engine, senders)
     with engine.begin() as connection:
+        # A tombstone only matters while a turn loaded before the deletion may still be
+        # running (seconds): a day-old one guards nothing.
+        connection.execute(
+            schema.erasures.delete().where(
+                schema.erasures.c.erased_at < (time.time() if now is None else now) - DAY_SECONDS
+            )
+        )
         audit.log(
             connection, actor, audit.RETENTION, f"{days} jours", conversations=len(senders), events=removed
         )

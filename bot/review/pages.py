@@ -9,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from yarl import URL
 
+from bot.channels.ratelimit import client_address, parse_networks
 from bot.review.keys import JINJA, RESOURCES, SESSION, USER
 from bot.review.resources import Resources
 from bot.review.security import SESSION_IDLE_SECONDS, Session
@@ -75,6 +76,14 @@ def redirect(location: str) -> web.Response:
 
 def is_https(request: web.Request) -> bool:
     return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
+def client_ip(request: web.Request) -> str:
+    """The client's address, from ``X-Forwarded-For`` only when the peer is a trusted proxy
+    (``TRUSTED_PROXIES``): behind nginx every request comes from 127.0.0.1, and one shared
+    throttle key would let five bad attempts by anyone lock every staff member out."""
+    networks = parse_networks(resources(request).settings.trusted_proxies)
+    return client_address(request.remote, request.headers.get("X-Forwarded-For"), networks)
 
 
 def set_cookie(

@@ -147,5 +147,14 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
 
+# One row per deleted conversation, kept after the deletion: the tracker store refuses to
+# write back a conversation loaded before it (a turn in flight while a reviewer deletes).
+erasures = sa.Table(
+    "review_erasures",
+    metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("erased_at", sa.Float, nullable=False),
+)
+
 # Rows that belong to one conversation: what retention and deletion remove.
 PER_CONVERSATION = (events, turns, structures, eligibility, tags, notes, conversations)

@@ -256,3 +256,51 @@ async def test_a_stray_word_tagged_as_a_region_is_not_an_unknown_place(action, r
     )
     assert run.slot("region") == "paca"
     assert "utter_region_unknown" not in [m.get("response") for m in run.messages]
+
+
+async def test_rows_that_miss_the_point_are_announced_as_the_closest_not_as_the_answer(
+    action, run_action
+) -> None:
+    run = await run_action(
+        action,
+        make_tracker("Quel est le tarif d'une consultation en MSP ?", "ask_fees", [("structure", "msp")]),
+    )
+    assert "ne répondent pas précisément" in run.text
+    run = await run_action(
+        action, make_tracker("comment est financée une MSP ?", "ask_funding", [("structure", "msp")])
+    )
+    assert "ne répondent pas précisément" not in run.text
+
+
+async def test_the_row_that_answers_comes_first_even_outside_the_topic(action, run_action) -> None:
+    run = await run_action(
+        action,
+        make_tracker(
+            "combien de MSP ont signé l'ACI en Occitanie ?",
+            "ask_funding",
+            [("structure", "msp"), ("region", "Occitanie")],
+        ),
+    )
+    first_bullet = next(line for line in run.text.splitlines() if line.startswith("• "))
+    assert "88 MSP" in first_bullet
+    run = await run_action(
+        action,
+        make_tracker(
+            "quel soir organiser la réunion de lancement d'une CPTS ?",
+            "ask_creation",
+            [("structure", "cpts")],
+        ),
+    )
+    assert "jeudi soir" in run.text
+
+
+async def test_a_question_about_no_structure_is_answered_by_the_search_or_honestly(
+    action, run_action
+) -> None:
+    run = await run_action(
+        action, make_tracker("quels sont les objectifs de l'exercice coordonne ?", "ask_missions")
+    )
+    assert "Objectifs de l'exercice coordonné" in run.text
+    assert "Source" in run.text
+    run = await run_action(action, make_tracker("ROSP montant", "ask_funding"))
+    assert "ne répondent pas à cette question" in run.text

@@ -146,9 +146,22 @@ async def test_cpts_examples_with_populations(kb, run_action) -> None:
 
 
 async def test_medico_social_structures(kb, run_action) -> None:
-    run = await run_action(ActionAnswerDirectory(kb), make_tracker("SSIAD, SAAD ?", "ask_medico_social"))
+    run = await run_action(
+        ActionAnswerDirectory(kb), make_tracker("les structures médico-sociales ?", "ask_medico_social")
+    )
     for acronym in ("SAAD", "SSIAD", "SPASAD", "SSR", "EHPAD"):
         assert acronym in run.text
+
+
+async def test_a_list_shows_only_the_items_the_question_names(kb, run_action) -> None:
+    run = await run_action(ActionAnswerDirectory(kb), make_tracker("SSIAD, SAAD ?", "ask_medico_social"))
+    assert "SSIAD (" in run.text and "SAAD (" in run.text
+    assert "EHPAD" not in run.text
+    run = await run_action(
+        ActionAnswerDirectory(kb), make_tracker("numéro de la PTA Est Azur ?", "ask_platforms")
+    )
+    assert "PTA Est Azur" in run.text and "04 93 85 11 25" in run.text
+    assert "Apport Santé" not in run.text
 
 
 async def test_handoff_flags_the_conversation_and_gives_a_regional_contact(kb, run_action) -> None:
@@ -262,3 +275,12 @@ async def test_fallback_with_nothing_to_suggest_asks_to_rephrase(run_action) -> 
     )
     run = await run_action(ActionDefaultAskAffirmation(), tracker)
     assert [m.get("response") for m in run.messages] == ["utter_ask_rephrase"]
+
+
+async def test_a_named_contact_needs_no_region(kb, run_action) -> None:
+    run = await run_action(
+        ActionAnswerDirectory(kb), make_tracker("Comment contacter Be LC ?", "ask_contact")
+    )
+    assert "02 45 50 55 34" in run.text and "sante@attractivite41.fr" in run.text
+    run = await run_action(ActionAnswerDirectory(kb), make_tracker("qui contacter ?", "ask_contact"))
+    assert "dans quelle région" in run.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,3 +45,33 @@ def test_every_topic_an_answer_can_show_has_a_french_label(domain_dict: dict, to
 def test_a_missing_response_is_an_error_not_an_empty_text(domain_dict: dict) -> None:
     with pytest.raises(MissingResponse):
         response_text(domain_dict, "utter_does_not_exist")
+
+
+def test_rasa_renders_every_button_payload_of_the_domain_without_an_error(domain_dict: dict) -> None:
+    """Rasa interpolates slots into every response it sends, payloads included: a bare JSON
+    payload ('/inform{"region": "Bretagne"}') made it log an ERROR with a stack on every
+    greeting. Payloads are written with doubled braces, which Rasa and response_buttons both
+    read as the single-brace payload the NLU expects."""
+    from rasa.core.nlg.interpolator import interpolate_text
+    from structlog.testing import capture_logs
+
+    from actions.texts import response_buttons
+
+    checked = 0
+    for name, variants in domain_dict["responses"].items():
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                payload = button["payload"]
+                with capture_logs() as logged:
+                    rendered = interpolate_text(payload, {})
+                # On a KeyError Rasa logs "interpolator.interpolate.text" with the stack.
+                assert logged == [], (name, payload, logged)
+                if "{" in rendered:
+                    checked += 1
+                    intent, _, entities = rendered.removeprefix("/").partition("{")
+                    assert intent and json.loads("{" + entities), (name, rendered)
+        if variants and variants[0].get("buttons"):
+            assert [button["payload"] for button in response_buttons(domain_dict, name)] == [
+                interpolate_text(button["payload"], {}) for button in variants[0]["buttons"]
+            ]
+    assert checked >= 10

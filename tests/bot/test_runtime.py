@@ -89,3 +89,21 @@ def test_fingerprint_changes_with_training_data(tmp_path: Path) -> None:
     assert training_fingerprint(tmp_path) == before
     (tmp_path / "data/nlu/a.yml").write_text("changed")
     assert training_fingerprint(tmp_path) != before
+
+
+def test_every_process_listens_on_bind_host() -> None:
+    """rasa_sdk reads SANIC_HOST (0.0.0.0 when unset) and `rasa shell` its --interface
+    (0.0.0.0 by default): both follow BIND_HOST like the Rasa server and the portal."""
+    from bot.cli import shell_command
+    from bot.stack import Stack
+
+    settings = Settings.from_env({"BIND_HOST": "10.1.2.3"})
+    env = runtime_env(settings, base={})
+    assert env["SANIC_HOST"] == "10.1.2.3"
+    command = shell_command(settings, Path("models/m.tar.gz"))
+    assert command[command.index("--interface") + 1] == "10.1.2.3"
+    stack = Stack(settings, Path("models/m.tar.gz"), env, credentials=ROOT / "credentials.yml")
+    for child in stack.plan():
+        if child.name.startswith("rasa"):
+            assert child.command[child.command.index("--interface") + 1] == "10.1.2.3"
+        assert "0.0.0.0" not in child.command  # noqa: S104 - checking it is absent

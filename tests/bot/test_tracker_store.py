@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rasa.core.brokers.sql import SQLEventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
@@ -182,3 +183,133 @@ def test_several_instances_share_one_postgresql(pg_url: str, domain: Domain) -> 
     assert rows["pg-0"].turns == 3 and rows["pg-0"].min_confidence == pytest.approx(0.4)
     assert all(rows[f"pg-{index}"].turns == 2 for index in range(1, 12))
     assert turns == 25
+
+
+# --------------------------------------------------------------------------- issue 14
+def _stored_rows(store: RedactingTrackerStore) -> list[tuple[str, dict]]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(schema.events.c.sender_id, schema.events.c.data).order_by(schema.events.c.id)
+        ).all()
+    return [(sender, json.loads(data)) for sender, data in rows]
+
+
+def _database_bytes(directory: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in directory.iterdir() if path.is_file())
+
+
+async def test_bot_answers_slots_and_entities_that_echo_the_user_are_redacted(
+    tmp_path: Path, domain: Domain
+) -> None:
+    text = "je suis Marie Dupont, mon tel 06\u00a047\u00a012\u00a058\u00a090"
+    tracker = DialogueStateTracker.from_events(
+        "echo",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                text,
+                {"name": "nlu_fallback", "confidence": 0.3},
+                # The extractor took the first name only: it overlaps the hidden name.
+                [{"entity": "person", "value": "Marie", "start": 8, "end": 13}],
+                input_channel="rest",
+            ),
+            BotUttered(
+                "Je n'ai pas compris « Marie Dupont ».",
+                {"buttons": [{"title": "Oui", "payload": '/inform{"tel": "06\u00a047\u00a012\u00a058\u00a090"}'}]},  # noqa: E501
+            ),
+            SlotSet("structure", "Marie Dupont"),
+            ActionExecuted("action_listen"),
+        ],
+        domain.slots,
+    )
+    store = RedactingTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    await store.save(tracker)
+    rows = [event for _, event in _stored_rows(store)]
+    store.dispose()
+    user = next(event for event in rows if event["event"] == "user")
+    bot = next(event for event in rows if event["event"] == "bot")
+    slot = next(event for event in rows if event["event"] == "slot")
+    assert user["text"] == "je suis [nom], mon tel [téléphone]"
+    assert user["parse_data"]["entities"][0]["value"] == "[nom]"
+    assert bot["text"] == "Je n'ai pas compris « [nom] »."
+    assert bot["data"]["buttons"][0]["payload"] == '/inform{"tel": "[téléphone]"}'
+    assert slot["value"] == "[nom]"
+    stored = json.dumps(rows, ensure_ascii=False)
+    assert "Marie" not in stored and "Dupont" not in stored and "58\u00a090" not in stored
+    content = _database_bytes(tmp_path)
+    assert b"Marie" not in content and b"Dupont" not in content
+
+
+async def test_a_personal_sender_id_is_stored_as_a_pseudonym_and_the_conversation_continues(
+    tmp_path: Path, domain: Domain, monkeypatch
+) -> None:
+    monkeypatch.setenv("REDACTION_KEY", "test-key")
+    store = RedactingTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    sender = "marie.dupont@gmail.com"
+    await save(store, domain, Scenario(sender, "rest", 0, [Turn("une msp ?", "ask_definition", 0.9)]), 1e9)
+    # Rasa asks for the raw id; the store finds the conversation under its pseudonym.
+    tracker = await store.retrieve(sender)
+    assert tracker is not None and tracker.sender_id == sender
+    tracker.update(UserUttered("et une cpts ?", {"name": "ask_definition", "confidence": 0.9}))
+    await store.save(tracker)
+    senders = {row_sender for row_sender, _ in _stored_rows(store)}
+    with store.engine.connect() as connection:
+        conversations = schema.conversations.c
+        summary = connection.execute(sa.select(conversations.sender_id, conversations.turns)).all()
+    assert len(senders) == 1
+    (stored,) = senders
+    assert stored.startswith("[e-mail]#") and summary == [(stored, 2)]
+    assert b"marie.dupont" not in _database_bytes(tmp_path)
+    # Right to erasure: `delete-sender` with the address the person gives finds the pseudonym.
+    from bot.review import maintenance
+
+    assert maintenance.delete_sender(store.engine, sender, "cli") > 0
+    assert _stored_rows(store) == []
+    store.dispose()
+
+
+async def test_public_contacts_of_the_knowledge_base_stay_readable(tmp_path: Path, domain: Domain) -> None:
+    store = RedactingTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    # A real contact row of knowledge/data (the ESS address of the CVL union), quoted in an answer.
+    answer = "Écrivez à ess@urpsml-cvdl.org ou appelez le 06 12 47 85 39."
+    tracker = DialogueStateTracker.from_events(
+        "public", [ActionExecuted("action_listen"), BotUttered(answer)], domain.slots
+    )
+    await store.save(tracker)
+    bot = next(event for _, event in _stored_rows(store) if event["event"] == "bot")
+    store.dispose()
+    assert bot["text"] == "Écrivez à ess@urpsml-cvdl.org ou appelez le [téléphone]."
+
+
+async def test_a_deletion_during_a_turn_is_not_undone(tmp_path: Path, domain: Domain) -> None:
+    from bot.review import maintenance
+
+    store = RedactingTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    now = time.time()
+    scenario = Scenario("erase-me", "rest", 0, [Turn("une msp ?", "ask_definition", 0.9)])
+    await save(store, domain, scenario, now)
+    # A turn starts: Rasa loads the tracker and the user's message is added...
+    tracker = await store.retrieve("erase-me")
+    tracker.update(UserUttered("je suis Marie Dupont", {"name": "inform", "confidence": 0.9}))
+    # ...a reviewer deletes the conversation meanwhile...
+    assert maintenance.delete_sender(store.engine, "erase-me", "reviewer") > 0
+    # ...and the turn ends: nothing of the deleted conversation comes back.
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    with store.engine.connect() as connection:
+        for table in schema.PER_CONVERSATION:
+            count = connection.execute(
+                sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == "erase-me")
+            ).scalar()
+            assert count == 0, table.name
+    # The person writes again later: a new conversation starts and is stored.
+    assert await store.retrieve("erase-me") is None
+    fresh = DialogueStateTracker.from_events(
+        "erase-me",
+        [ActionExecuted("action_listen"), UserUttered("bonjour", {"name": "greet", "confidence": 1.0})],
+        domain.slots,
+    )
+    await store.save(fresh)
+    kept = [event["text"] for sender, event in _stored_rows(store) if event["event"] == "user"]
+    store.dispose()
+    assert kept == ["bonjour"]

@@ -40,9 +40,32 @@ ESP_CASES = [
     (team(general_practitioners=1, paramedicals=1), A, [], []),
     (team(general_practitioners=2, paramedicals=5), A, [], []),
     (team(general_practitioners=0, paramedicals=3), N, ["un médecin généraliste"], []),
-    (team(general_practitioners=1, paramedicals=0, other_professionals=0), N, ["paramédical"], []),
-    (team(general_practitioners=3, paramedicals=0, other_professionals=0), N, ["paramédical"], []),
-    (team(general_practitioners=0, paramedicals=0, other_professionals=0), N, ["médecin", "paramédical"], []),
+    (
+        team(general_practitioners=1, paramedicals=0, other_professionals=0, specialists=0),
+        N,
+        ["paramédical"],
+        [],
+    ),
+    (
+        team(general_practitioners=3, paramedicals=0, other_professionals=0, specialists=0),
+        N,
+        ["paramédical"],
+        [],
+    ),
+    (
+        team(general_practitioners=0, paramedicals=0, other_professionals=0, specialists=0),
+        N,
+        ["médecin", "paramédical"],
+        [],
+    ),
+    # a specialist may be the "autre professionnel de santé" of the Bretagne annex and PACA's table
+    (
+        team(general_practitioners=1, paramedicals=0, other_professionals=0, specialists=1),
+        C,
+        ["à vérifier"],
+        [],
+    ),
+    (team(general_practitioners=1, paramedicals=0, other_professionals=0), C, ["à préciser"], []),
     (team(general_practitioners=0), N, ["un médecin généraliste"], ["à préciser"]),
     (team(general_practitioners=1, paramedicals=0, other_professionals=1), C, ["Doctolib"], []),
     (team(general_practitioners=1, paramedicals=0), C, ["à préciser"], []),
@@ -67,9 +90,28 @@ def test_esp_divergent_sources_are_both_named() -> None:
     result = assess_esp(team(general_practitioners=1, paramedicals=0, other_professionals=2))
     reasons = " ".join(result.reasons)
     assert "2 autres professionnels de santé" in reasons
-    assert "Doctolib (national, mai 2023)" in reasons
+    assert "Doctolib (France entière, mai 2023)" in reasons
     assert "« Un médecin généraliste Un autre professionnel de santé »" in reasons
     assert {sources.DOCTOLIB_ESP_MEMBERS, sources.BRETAGNE_ESP_ANNEX} <= set(result.sources)
+
+
+def test_esp_with_a_gp_and_a_specialist_is_to_check_with_every_reading() -> None:
+    """Issue 16: one GP, one specialist, no paramédical was ❌ "aucun autre professionnel de santé"."""
+    result = assess_esp(team(general_practitioners=1, specialists=1, paramedicals=0, other_professionals=0))
+    assert result.verdict is C
+    reasons = " ".join(result.reasons)
+    assert "aucun autre professionnel de santé" not in reasons
+    assert "1 médecin spécialiste" in reasons
+    assert "« un médecin généraliste et un paramédical »" in reasons  # Doctolib, PACA's text
+    assert "« Un médecin généraliste Un autre professionnel de santé »" in reasons  # Bretagne annex
+    assert "« 1 médecin + 1 professionnel de santé »" in reasons  # PACA's table
+    assert result.missing == ("un paramédical, pour répondre aussi à la définition de Doctolib (à vérifier)",)
+    assert {
+        sources.DOCTOLIB_ESP_MEMBERS,
+        sources.BRETAGNE_ESP_ANNEX,
+        sources.PACA_ESP_TABLE,
+        sources.PACA_ESP_MINIMUM,
+    } <= set(result.sources)
 
 
 @pytest.mark.parametrize(
@@ -121,10 +163,30 @@ def test_msp_lists_only_what_fails_once_it_is_out_of_reach() -> None:
     assert sources.CVL_MSP_SISA in result.sources
 
 
+# Outside Bretagne (here Occitanie), the Bretagne guide's second reading does not apply.
+ELSEWHERE = "occitanie"
+
 CDS_CASES = [
-    (dict(practice="salarie", has_manager=True, general_practitioners=1, paramedicals=1), A, []),
-    (dict(practice="salarie", has_manager=True, paramedicals=2), A, []),  # a nursing centre
-    (dict(practice="salarie", has_manager=True, other_professionals=2), A, []),  # a dental centre
+    (dict(practice="salarie", has_manager=True, general_practitioners=1, paramedicals=1), ELSEWHERE, A, []),
+    (dict(practice="salarie", has_manager=True, general_practitioners=2, paramedicals=1), None, A, []),
+    (dict(practice="salarie", has_manager=True, general_practitioners=2, paramedicals=1), "bretagne", A, []),
+    # a nursing centre: Doctolib's « mono-professionnels », below the Bretagne annex
+    (dict(practice="salarie", has_manager=True, general_practitioners=0, paramedicals=2), ELSEWHERE, A, []),
+    (
+        dict(practice="salarie", has_manager=True, general_practitioners=0, paramedicals=2),
+        "bretagne",
+        C,
+        ["deux médecins généralistes selon l'annexe du guide de l'ARS Bretagne, en Bretagne (à vérifier)"],
+    ),
+    (
+        dict(practice="salarie", has_manager=True, general_practitioners=0, paramedicals=2),
+        None,
+        C,
+        ["si votre centre est en Bretagne (à vérifier)"],
+    ),
+    # a dental centre
+    (dict(practice="salarie", has_manager=True, other_professionals=2), ELSEWHERE, A, []),
+    (dict(practice="salarie", has_manager=True, other_professionals=2), "bretagne", C, ["(à préciser)"]),
     (
         dict(
             practice="salarie",
@@ -134,6 +196,7 @@ CDS_CASES = [
             paramedicals=0,
             other_professionals=0,
         ),
+        None,
         N,
         ["un second professionnel de santé"],
     ),
@@ -146,29 +209,37 @@ CDS_CASES = [
             paramedicals=0,
             other_professionals=0,
         ),
+        None,
         N,
         ["deux professionnels de santé"],
     ),
-    (dict(practice="salarie", has_manager=True, general_practitioners=1), C, ["nombre total"]),
+    (dict(practice="salarie", has_manager=True, general_practitioners=1), ELSEWHERE, C, ["nombre total"]),
     (
         dict(practice="salarie", has_manager=False, general_practitioners=2, paramedicals=1),
+        None,
         N,
         ["un gestionnaire"],
     ),
-    (dict(practice="salarie", general_practitioners=2, paramedicals=1), C, ["un gestionnaire pour porter"]),
-    (dict(practice="liberal", general_practitioners=2, paramedicals=1), N, ["un exercice salarié"]),
+    (
+        dict(practice="salarie", general_practitioners=2, paramedicals=1),
+        None,
+        C,
+        ["un gestionnaire pour porter"],
+    ),
+    (dict(practice="liberal", general_practitioners=2, paramedicals=1), None, N, ["un exercice salarié"]),
     (
         dict(practice="mixte", has_manager=True, general_practitioners=2, paramedicals=1),
+        None,
         C,
         ["contrat de travail"],
     ),
-    (dict(has_manager=True, general_practitioners=2, paramedicals=1), C, ["votre mode d'exercice"]),
+    (dict(has_manager=True, general_practitioners=2, paramedicals=1), None, C, ["votre mode d'exercice"]),
 ]
 
 
-@pytest.mark.parametrize(("fields", "verdict", "in_missing"), CDS_CASES)
-def test_cds(fields: dict[str, Any], verdict: Verdict, in_missing: list[str]) -> None:
-    result = assess_cds(Team(**fields))
+@pytest.mark.parametrize(("fields", "region", "verdict", "in_missing"), CDS_CASES)
+def test_cds(fields: dict[str, Any], region: str | None, verdict: Verdict, in_missing: list[str]) -> None:
+    result = assess_cds(Team(**fields), region)
     assert result.verdict is verdict
     for words in in_missing:
         assert words in " ; ".join(result.missing)
@@ -180,23 +251,44 @@ def test_cds_liberal_team_is_not_told_about_the_unknown_manager() -> None:
 
 
 @pytest.mark.parametrize(
-    ("gps", "paramedicals", "expected"),
+    ("gps", "paramedicals", "lacking"),
     [
-        (2, 1, "votre équipe atteint les deux"),
-        (3, 2, "votre équipe atteint les deux"),
-        (1, 1, "il vous manquerait un second médecin généraliste."),
-        (2, 0, "il vous manquerait un paramédical."),
-        (0, 0, "il vous manquerait deux médecins généralistes et un paramédical."),
-        (None, 1, "vérifiez votre composition"),
+        (1, 1, "un second médecin généraliste"),
+        (2, 0, "un paramédical"),
+        (0, 2, "deux médecins généralistes"),
+        (0, 0, "deux médecins généralistes et un paramédical"),
     ],
 )
-def test_cds_gives_both_bretagne_minimums(gps: int | None, paramedicals: int, expected: str) -> None:
-    result = assess_cds(team(practice="salarie", general_practitioners=gps, paramedicals=paramedicals))
-    note = result.notes[-1]
-    assert "« au moins deux professionnels de santé »" in note
-    assert "« Deux médecins généralistes Un paramédical »" in note
-    assert expected in note
-    assert {sources.BRETAGNE_CDS_DEFINITION, sources.BRETAGNE_CDS_ANNEX} <= set(result.sources)
+def test_cds_in_bretagne_cites_both_readings(gps: int, paramedicals: int, lacking: str) -> None:
+    """Issue 16: the definition (« au moins deux professionnels de santé »), the annex (« Deux médecins
+    généralistes Un paramédical ») and the regional funding (2 doctors) disagree: "à vérifier"."""
+    subject = team(practice="salarie", has_manager=True, general_practitioners=gps, paramedicals=paramedicals)
+    subject = Team(**{**subject.known(), "other_professionals": 2})  # meets the definition
+    result = assess_cds(subject, "bretagne")
+    assert result.verdict is C
+    reasons = " ".join(result.reasons)
+    assert "« au moins deux professionnels de santé »" in reasons
+    assert "« Deux médecins généralistes Un paramédical »" in reasons
+    assert "« permettre l'activité d'au moins 2 médecins »" in reasons
+    assert "« mono-professionnels : exclusivement médicaux ou infirmiers ou dentaires »" in reasons
+    assert result.missing == (
+        f"{lacking} selon l'annexe du guide de l'ARS Bretagne, en Bretagne (à vérifier)",
+    )
+    assert {
+        sources.BRETAGNE_CDS_DEFINITION,
+        sources.BRETAGNE_CDS_ANNEX,
+        sources.BRETAGNE_CDS_REGION_DOCTORS,
+        sources.DOCTOLIB_CDS_PROFESSIONALS,
+    } <= set(result.sources)
+
+
+def test_cds_meeting_both_bretagne_readings_says_so() -> None:
+    subject = team(practice="salarie", has_manager=True, general_practitioners=2, paramedicals=1)
+    result = assess_cds(subject, "bretagne")
+    assert result.verdict is A
+    assert "« Deux médecins généralistes Un paramédical »" in " ".join(result.reasons)
+    assert sources.BRETAGNE_CDS_ANNEX in result.sources
+    assert sources.BRETAGNE_CDS_ANNEX not in assess_cds(subject, ELSEWHERE).sources
 
 
 def ess(**fields: Any) -> Team:
@@ -254,7 +346,7 @@ def test_ess_mentions_the_older_doctolib_definition() -> None:
     for subject in (ess(), Team(), ess(specialists=0)):
         notes = " ".join(assess_ess(subject).notes)
         assert "12 décembre 2024" in notes
-        assert "Doctolib (national, mai 2023) définissait l'ESS autrement" in notes
+        assert "Doctolib (France entière, mai 2023) définissait l'ESS autrement" in notes
         assert sources.DOCTOLIB_ESS_MEMBERS in assess_ess(subject).sources
 
 
@@ -262,7 +354,7 @@ CPTS_CASES = [
     (team(general_practitioners=1), A),
     (team(general_practitioners=0, specialists=1), A),
     (team(specialists=2), A),
-    (team(general_practitioners=0, specialists=0), N),
+    (team(general_practitioners=0, specialists=0), C),  # PACA's rule, region unknown
     (team(general_practitioners=0), C),
     (team(specialists=0), C),
     (team(), C),
@@ -302,10 +394,99 @@ def test_cpts_population_thresholds_with_their_sources(
 
 
 def test_cpts_without_doctor_says_so_with_the_paca_quote() -> None:
-    result = assess_cpts(team(general_practitioners=0, specialists=0, paramedicals=5))
+    result = assess_cpts(team(general_practitioners=0, specialists=0, paramedicals=5), "paca")
+    assert result.verdict is N
     assert result.missing == ("au moins un médecin, généraliste ou spécialiste",)
     assert "« Au moins un médecin généraliste ou spécialiste »" in result.reasons[0]
+    assert result.reasons[0].startswith("En Provence-Alpes-Côte d'Azur")
     assert result.sources[0] is sources.PACA_CPTS_DOCTOR
+
+
+@pytest.mark.parametrize(
+    ("region", "verdict", "missing"),
+    [
+        ("paca", N, ("au moins un médecin, généraliste ou spécialiste",)),
+        (
+            None,
+            C,
+            (
+                "au moins un médecin, généraliste ou spécialiste, si votre CPTS est en "
+                "Provence-Alpes-Côte d'Azur (à vérifier)",
+            ),
+        ),
+        ("occitanie", A, ()),
+        ("bretagne", A, ()),
+    ],
+)
+def test_cpts_doctor_is_pacas_rule(region: str | None, verdict: Verdict, missing: tuple[str, ...]) -> None:
+    """Issue 16: only the PACA guide (2019) asks for a doctor; the other documents set no minimum."""
+    result = assess_cpts(team(general_practitioners=0, specialists=0, paramedicals=5), region)
+    assert result.verdict is verdict
+    assert result.missing == missing
+    reasons = " ".join(result.reasons)
+    assert "URPS infirmière PACA (juin 2019)" in reasons or "URPS infirmière PACA, juin 2019" in reasons
+    if region != "paca":
+        assert "les autres documents ne fixent pas ce minimum" in reasons
+        assert sources.OCCITANIE_CPTS_MEMBERS in result.sources
+
+
+def test_cpts_one_per_territory_from_doctolib_and_paca() -> None:
+    for subject in (Team(), team(general_practitioners=1, territory_population=30_000)):
+        result = assess_cpts(subject)
+        notes = " ".join(result.notes)
+        assert "ne peut pas abriter plusieurs CPTS" in notes
+        assert "« la règle d'une seule CPTS pluri thématique par territoire »" in notes
+        assert {sources.DOCTOLIB_CPTS_POPULATION, sources.PACA_CPTS_ONE_PER_TERRITORY} <= set(result.sources)
+
+
+@pytest.mark.parametrize("population", [None, 30_000])
+def test_cpts_paca_range_stays_indicative_and_adaptable(population: int | None) -> None:
+    notes = " ".join(assess_cpts(team(general_practitioners=1, territory_population=population)).notes)
+    assert "(seuil indicatif), adaptable selon le territoire" in notes
+
+
+@pytest.mark.parametrize(
+    ("practice", "verdict", "warning"),
+    [
+        ("liberal", A, None),
+        (None, A, "Ne comptez que vos spécialistes libéraux"),
+        ("salarie", C, "seuls vos spécialistes libéraux comptent"),
+        ("mixte", C, "seuls vos spécialistes libéraux comptent"),
+    ],
+)
+def test_ess_share_is_about_liberal_specialists(
+    practice: str | None, verdict: Verdict, warning: str | None
+) -> None:
+    """Issue 16: « au moins 10% des professionnels libéraux de la spécialité concernée »: the team's
+    share counted every specialist whatever their status."""
+    result = assess_ess(ess(practice=practice))
+    assert result.verdict is verdict
+    reasons = " ".join(result.reasons)
+    if warning is None:
+        assert "libéraux comptent" not in reasons and "Ne comptez" not in reasons
+    else:
+        assert warning in reasons
+        assert "« professionnels libéraux de la spécialité concernée »" in reasons
+    if verdict is C:
+        assert result.missing == (
+            "au moins 10 adhérents libéraux parmi les 100 médecins libéraux de la spécialité (à vérifier)",
+        )
+
+
+def test_ess_share_already_failing_stays_failing_whatever_the_status() -> None:
+    result = assess_ess(ess(practice="salarie", liberal_specialty_doctors_on_territory=101))
+    assert result.verdict is N
+
+
+def test_a_known_region_never_makes_a_verdict_less_certain_than_the_rules_of_that_region() -> None:
+    """Knowing the region only settles the regional rules: an unknown region is never more
+    favourable than the worst known one, nor less than the best."""
+    for subject in GRID:
+        unknown = assess_all(subject)
+        known = [assess_all(subject, region) for region in REGIONS[1:]]
+        for index, result in enumerate(unknown):
+            ranks = [RANK[by_region[index].verdict] for by_region in known]
+            assert min(ranks) <= RANK[result.verdict] <= max(ranks), (subject, result.structure)
 
 
 def test_assess_all_order_and_ids() -> None:
@@ -376,10 +557,14 @@ GRID = [
 _INFORMAL = re.compile(r"\b(?:tu|toi|ton|ta|tes|t'as)\b", re.IGNORECASE)
 
 
-def test_grid_invariants() -> None:
+REGIONS = [None, "paca", "bretagne", "occitanie"]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_grid_invariants(region: str | None) -> None:
     known_sources = set(ALL_SOURCES)
     for subject in GRID:
-        for result in assess_all(subject):
+        for result in assess_all(subject, region):
             context = (subject, result.structure)
             if result.verdict is A:
                 assert result.missing == (), context
@@ -402,7 +587,8 @@ RANK = {N: 0, C: 1, A: 2}
 @pytest.mark.parametrize(
     "field", ["general_practitioners", "paramedicals", "other_professionals", "specialists"]
 )
-def test_one_more_professional_never_hurts(field: str) -> None:
+@pytest.mark.parametrize("region", REGIONS)
+def test_one_more_professional_never_hurts(field: str, region: str | None) -> None:
     """Adding a member to a known count never worsens a verdict."""
     for subject in GRID:
         current = getattr(subject, field)
@@ -411,5 +597,5 @@ def test_one_more_professional_never_hurts(field: str) -> None:
         fields = subject.known()
         fields[field] = current + 1
         bigger = Team(**fields)
-        for before, after in zip(assess_all(subject), assess_all(bigger), strict=True):
+        for before, after in zip(assess_all(subject, region), assess_all(bigger, region), strict=True):
             assert RANK[after.verdict] >= RANK[before.verdict], (subject, field, before.structure)

@@ -169,8 +169,8 @@ def test_quote_not_in_document_is_caught_when_documents_are_given(data_copy: Pat
     replace(
         data_copy,
         "structures/pta.yml",
-        "    quote: Nom de la plateforme Territoire Numéro de téléphone\n",
-        "    quote: Nom de la plateforme Territoire Numéro de fax\n",
+        "      Nom de la plateforme Territoire Numéro de téléphone […]",
+        "      Nom de la plateforme Territoire Numéro de fax […]",
     )
     read_data(data_copy)  # without the documents, a well-formed quote passes
     with pytest.raises(KnowledgeDataError) as caught:

@@ -12,6 +12,7 @@ from bot.review.pages import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
     clear_cookie,
+    client_ip,
     current_session,
     form,
     public,
@@ -82,16 +83,22 @@ async def login(request: web.Request) -> web.StreamResponse:
     values = await form(request)
     name = values.get("name", "").strip()[:64]
     password = values.get("password", "")
-    address = request.remote or "?"
+    address = client_ip(request)
     keys = (f"name:{name.lower()}", f"ip:{address}")
-    if state.throttle.blocked(*keys):
+    # Recorded before the password check, so parallel attempts cannot all slip through.
+    if not state.throttle.attempt(*keys):
         return _login_page(request, status=429, error=TOO_MANY, name=name)
     stored = await state.read(users.password_hash, name) if name else None
     valid = await state.blocking(state.passwords.verify, stored, password)
     user = await state.read(users.find_by_name, name) if valid else None
     if user is None or not user.active:
-        state.throttle.fail(*keys)
-        await state.write(audit.log, name or "?", audit.LOGIN_FAILED, address)
+        # An account's name is kept (which account is being guessed is worth knowing); any
+        # other name only as a keyed digest, since it may be a password typed in the wrong field.
+        if stored is not None:
+            actor, detail = name, {}
+        else:
+            actor, detail = audit.UNKNOWN_ACTOR, {"name_digest": state.codec.name_digest(name)}
+        await state.write(audit.log, actor, audit.LOGIN_FAILED, address, **detail)
         return _login_page(request, status=401, error=WRONG_CREDENTIALS, name=name)
     state.throttle.clear(*keys)
     now = time.time()
@@ -107,7 +114,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
     """Ends the session; bumping the account's epoch also voids copies of the cookie."""
     user = request.get(USER)
     if user is not None:
-        await resources(request).write(users.bump_epoch, user.id)
+        logged = audit.audited(users.bump_epoch, user.name, audit.LOGOUT, client_ip(request))
+        await resources(request).write(logged, user.id)
     request[SESSION] = None
     response = redirect(url(request, "login"))
     clear_cookie(request, response, SESSION_COOKIE)

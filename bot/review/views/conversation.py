@@ -53,16 +53,27 @@ async def _work(request: web.Request, action: str) -> web.Response:
     sender_id = _sender(values)
     state = resources(request)
     author = current_user(request).name
+    tag = values.get("tag", "").strip()
     try:
+        # Each change and its audit entry in one transaction. A note's text stays out of the
+        # audit log (it may quote the user); its length says enough.
         if action == "tag":
-            await state.write(queries.add_tag, sender_id, values.get("tag", ""), author)
+            logged = audit.audited(queries.add_tag, author, audit.TAG_ADDED, sender_id, tag=tag)
+            await state.write(logged, sender_id, tag, author)
             state.forget_choices()
         elif action == "untag":
-            await state.write(queries.remove_tag, sender_id, values.get("tag", ""))
+            logged = audit.audited(queries.remove_tag, author, audit.TAG_REMOVED, sender_id, tag=tag)
+            await state.write(logged, sender_id, tag)
         elif action == "note":
-            await state.write(queries.add_note, sender_id, values.get("text", ""), author)
+            text = values.get("text", "")
+            logged = audit.audited(
+                queries.add_note, author, audit.NOTE_ADDED, sender_id, chars=len(text.strip())
+            )
+            await state.write(logged, sender_id, text, author)
         elif action == "status":
-            await state.write(queries.set_status, sender_id, values.get("status", ""))
+            status = values.get("status", "")
+            logged = audit.audited(queries.set_status, author, audit.STATUS_CHANGED, sender_id, status=status)
+            await state.write(logged, sender_id, status)
     except WorkError as error:
         raise bad_request(str(error)) from error
     return _back(request, sender_id)

@@ -59,7 +59,9 @@ async def label(request: web.Request) -> web.Response:
         raise bad_request("Choisissez une intention pour ce groupe de messages.")
     state = resources(request)
     try:
-        await state.write(queries.assign, key, intent, current_user(request).name, state.intents)
+        actor = current_user(request).name
+        logged = audit.audited(queries.assign, actor, audit.LABEL_SET, key, intent=intent)
+        await state.write(logged, key, intent, actor, state.intents)
     except LabelError as error:
         raise bad_request(str(error)) from error
     return _back(request, values)
@@ -67,7 +69,9 @@ async def label(request: web.Request) -> web.Response:
 
 async def unlabel(request: web.Request) -> web.Response:
     values = await form(request)
-    await resources(request).write(queries.unassign, values.get("group_key", ""))
+    key = values.get("group_key", "")
+    logged = audit.audited(queries.unassign, current_user(request).name, audit.LABEL_REMOVED, key)
+    await resources(request).write(logged, key)
     return _back(request, values)
 
 

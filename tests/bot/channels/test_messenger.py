@@ -12,12 +12,14 @@ import hashlib
 import hmac
 import json
 import logging
+import uuid
 from typing import Any
 
 import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
 
+from bench.services import REDIS_URL
 from bot.channels.messenger import (
     ATTACHMENT_REPLY,
     MAX_QUICK_REPLIES,
@@ -32,8 +34,10 @@ from bot.channels.messenger import (
     split_text,
     verify_signature,
 )
-from bot.channels.webhook import WebhookError
+from bot.channels.rest import UNAVAILABLE_TEXT
+from bot.channels.webhook import Deduplicator, WebhookError
 from tests.bot.channels.conftest import StandIn, serve_channel
+from tests.conftest import require_services
 
 APP_SECRET = "0123456789abcdef0123456789abcdef"
 PAGE_TOKEN = "EAAG-page-access-token-for-tests"
@@ -409,7 +413,8 @@ async def test_batched_post_with_three_events_gets_three_answers(
         assert status == 200
         sent = await stand_in.wait_for("/v19.0/me/messages", 3)
         assert [m.text for m in served.received] == ["c'est quoi une CPTS ?", "/ask_funding", "/ask_creation"]
-        assert [m.sender_id for m in served.received] == [USER, OTHER_USER, USER]
+        # Stored in the Messenger namespace; Meta still gets the bare page-scoped ids.
+        assert [m.sender_id for m in served.received] == [f"messenger:{u}" for u in (USER, OTHER_USER, USER)]
         assert {m.input_channel for m in served.received} == {"facebook"}
 
     assert len(stand_in.calls("/v19.0/me/messages")) == 3
@@ -593,3 +598,56 @@ async def test_graph_api_errors_do_not_crash_the_webhook(
             await post(http, served.url, body.replace(b"m_x", b"m_y"), sign(body.replace(b"m_x", b"m_y")))
         )[0] == 200
     assert [m.text for m in served.received] == ["bonjour", "bonjour"]
+
+
+# --- issue 14: namespaced ids, shared de-duplication, failures answered --------------------
+
+
+async def test_a_failed_turn_is_answered_politely(stand_in: StandIn, http: aiohttp.ClientSession) -> None:
+    """The webhook has already said 200, so Meta will not redeliver: the user is told."""
+
+    async def database_down(message: UserMessage) -> None:
+        raise ConnectionError("tracker store unreachable")
+
+    body = json.dumps(envelope([text_event(USER, "bonjour", "m_down")])).encode()
+    async with serve_channel(channel(stand_in), database_down) as served:
+        assert (await post(http, served.url, body, sign(body)))[0] == 200
+        (sent,) = await stand_in.wait_for("/v19.0/me/messages", 1)
+    assert served.received[0].sender_id == f"messenger:{USER}"
+    assert sent.json()["recipient"] == {"id": USER}
+    assert sent.json()["message"] == {"text": UNAVAILABLE_TEXT}
+
+
+@pytest.mark.services
+async def test_redelivery_to_another_instance_is_ignored(
+    stand_in: StandIn, http: aiohttp.ClientSession
+) -> None:
+    require_services()
+    label = f"messenger-test-{uuid.uuid4().hex}"
+    first = channel(stand_in, dedup=Deduplicator(label, REDIS_URL))
+    second = channel(stand_in, dedup=Deduplicator(label, REDIS_URL))
+    body = json.dumps(envelope([text_event(USER, "une seule réponse", "m_once")])).encode()
+    async with serve_channel(first) as one, serve_channel(second) as two:
+        assert (await post(http, one.url, body, sign(body)))[0] == 200
+        assert (await post(http, two.url, body, sign(body)))[0] == 200
+        await stand_in.wait_for("/v19.0/me/messages", 1)
+        await asyncio.sleep(0.3)
+    assert len(one.received) + len(two.received) == 1
+    assert len(stand_in.calls("/v19.0/me/messages")) == 1
+
+
+async def test_deduplication_falls_back_to_memory_without_redis(
+    closed_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    dedup = Deduplicator("messenger", closed_url.replace("http", "redis"))
+    try:
+        assert [await dedup.first_time(i) for i in ("a", "a", "b", None, None)] == [
+            True,
+            False,
+            True,
+            True,
+            True,
+        ]
+    finally:
+        await dedup.close()
+    assert "Redis injoignable" in caplog.text

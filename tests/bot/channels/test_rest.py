@@ -5,23 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bench.services import REDIS_URL
 from bot.channels.rest import (
     ChannelLimits,
-    GuardedRestInput,
-    MemoryRateLimiter,
-    RedisRateLimiter,
     RejectedRequest,
     check_body_size,
     parse_message,
     run_turn,
 )
-from tests.conftest import require_services
 
 LIMITS = ChannelLimits()
 
@@ -95,77 +89,16 @@ def test_declared_size_is_checked_before_reading() -> None:
 
 def test_limits_come_from_the_credentials_block() -> None:
     assert ChannelLimits.from_credentials(None) == ChannelLimits()
-    limits = ChannelLimits.from_credentials({"turn_timeout": "2.5", "burst": 3, "rate_per_second": None})
-    assert (limits.turn_timeout, limits.burst, limits.rate_per_second) == (2.5, 3, 1.0)
+    limits = ChannelLimits.from_credentials({"turn_timeout": "2.5", "max_body_bytes": 4096})
+    assert (limits.turn_timeout, limits.max_body_bytes, limits.max_message_chars) == (2.5, 4096, 2_000)
     with pytest.raises(ValueError, match="inconnus"):
         ChannelLimits.from_credentials({"bursts": 3})
+    with pytest.raises(ValueError, match="RATE_LIMIT_SENDER"):
+        ChannelLimits.from_credentials({"burst": 3})
     with pytest.raises(ValueError, match="strictement positif"):
-        ChannelLimits.from_credentials({"burst": 0})
+        ChannelLimits.from_credentials({"max_body_bytes": 0})
     with pytest.raises(ValueError, match="nombre"):
         ChannelLimits.from_credentials({"turn_timeout": "vite"})
-
-
-def test_rate_limiter_store_follows_the_lock_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
-    assert isinstance(GuardedRestInput.from_credentials({}).limiter, MemoryRateLimiter)
-    monkeypatch.setenv("LOCK_STORE_URL", "redis://127.0.0.1:6379/0")
-    channel = GuardedRestInput.from_credentials({"burst": 4})
-    assert isinstance(channel.limiter, RedisRateLimiter) and channel.limiter.burst == 4
-    assert GuardedRestInput.name() == "rest"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def test_memory_bucket_allows_a_burst_then_refills() -> None:
-    clock = Clock()
-    limiter = MemoryRateLimiter(rate_per_second=0.5, burst=3, clock=clock)
-    assert [await limiter.allow("a") for _ in range(4)] == [True, True, True, False]
-    assert await limiter.allow("b"), "another sender has its own bucket"
-    clock.now += 1.9
-    assert not await limiter.allow("a")
-    clock.now += 0.2
-    assert await limiter.allow("a")
-    assert not await limiter.allow("a")
-
-
-async def test_memory_buckets_of_idle_senders_are_forgotten() -> None:
-    clock = Clock()
-    limiter = MemoryRateLimiter(rate_per_second=1.0, burst=2, clock=clock, max_keys=10)
-    for index in range(10):
-        await limiter.allow(f"s{index}")
-    clock.now += 5
-    await limiter.allow("new")
-    assert list(limiter._buckets) == ["new"]
-
-
-@pytest.mark.services
-async def test_redis_bucket_is_shared_by_instances() -> None:
-    require_services()
-    first = RedisRateLimiter(REDIS_URL, rate_per_second=0.01, burst=3)
-    second = RedisRateLimiter(REDIS_URL, rate_per_second=0.01, burst=3)
-    key = f"test-{uuid.uuid4().hex}"
-    try:
-        answers = [await limiter.allow(key) for limiter in (first, second, first, second)]
-        assert answers == [True, True, True, False]
-        assert await second.allow(key + "-other")
-    finally:
-        await first.close()
-        await second.close()
-
-
-async def test_redis_unreachable_lets_messages_through(caplog: pytest.LogCaptureFixture) -> None:
-    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", rate_per_second=1.0, burst=1)
-    try:
-        assert await limiter.allow("a") and await limiter.allow("a")
-    finally:
-        await limiter.close()
-    assert "Redis unreachable" in caplog.text
 
 
 def message(collector: CollectingOutputChannel) -> UserMessage:

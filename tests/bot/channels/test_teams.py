@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
 
+from bot.channels.rest import UNAVAILABLE_TEXT
 from bot.channels.teams import (
     ATTACHMENT_REPLY,
     CONNECTOR_SCOPE,
@@ -227,7 +228,8 @@ async def test_message_with_mention_is_answered_in_its_conversation(
 
     (message,) = served.received
     assert message.text == "c'est quoi une CPTS ?"
-    assert message.sender_id == USER_ID
+    # One tracker per Teams conversation, in the Teams namespace (not the user across conversations).
+    assert message.sender_id == f"teams:{CONVERSATION_ID}"
     assert message.input_channel == "botframework"
 
     (token_request,) = jwks.calls(f"/{TENANT_ID}/oauth2/v2.0/token")
@@ -439,3 +441,80 @@ async def test_connector_failures_do_not_crash_the_webhook(
         assert (await post(http, served.url, second, token))[0] == 200
     assert [m.text for m in served.received] == ["un", "deux"]
     assert jwks.calls("/emea/") == []
+
+
+# --- issue 14: tenant check, one tracker per conversation, failures answered ---------------
+
+OTHER_TENANT = "0badc0de-3333-4f00-9c77-fedcba987654"
+
+
+def from_tenant(activity: dict[str, Any], tenant: str) -> dict[str, Any]:
+    activity["channelData"] = {"tenant": {"id": tenant}}
+    activity["conversation"]["tenantId"] = tenant
+    return activity
+
+
+async def test_activity_from_another_tenant_is_refused(
+    jwks: StandIn, trusted_key: KeyPair, http: aiohttp.ClientSession
+) -> None:
+    """A valid Bot Connector token says nothing of the organisation: anyone who installs the
+    bot in their own tenant could talk to a single-tenant bot."""
+    token = make_token(trusted_key, service_url=jwks.service_url)
+    async with serve_channel(channel(jwks)) as served:
+        foreign = from_tenant(message_activity(jwks.service_url, "bonjour"), OTHER_TENANT)
+        status, body = await post(http, served.url, foreign, token)
+        assert status == 403 and "Locataire" in body["error"]
+        without = message_activity(jwks.service_url, "bonjour", activity_id="2")
+        del without["channelData"], without["conversation"]["tenantId"]
+        assert (await post(http, served.url, without, token))[0] == 403
+        assert (await post(http, served.url, message_activity(jwks.service_url, "ok", "3"), token))[0] == 200
+        await jwks.wait_for("/emea/", 1)
+    assert [m.text for m in served.received] == ["ok"]
+
+
+async def test_multi_tenant_bot_accepts_every_tenant(
+    jwks: StandIn, trusted_key: KeyPair, http: aiohttp.ClientSession
+) -> None:
+    multi = TeamsInput(APP_ID, BOT_SECRET, openid_metadata_url=jwks.openid_url, login_url=jwks.base_url)
+    token = make_token(trusted_key, service_url=jwks.service_url)
+    async with serve_channel(multi) as served:
+        foreign = from_tenant(message_activity(jwks.service_url, "bonjour"), OTHER_TENANT)
+        assert (await post(http, served.url, foreign, token))[0] == 200
+        await jwks.wait_for("/emea/", 1)
+    assert [m.text for m in served.received] == ["bonjour"]
+
+
+async def test_personal_chat_and_channel_thread_have_separate_trackers(
+    jwks: StandIn, trusted_key: KeyPair, http: aiohttp.ClientSession
+) -> None:
+    token = make_token(trusted_key, service_url=jwks.service_url)
+    in_channel = message_activity(jwks.service_url, "et dans l'équipe ?", activity_id="1732269600999")
+    in_channel["conversation"] = {
+        "conversationType": "channel",
+        "tenantId": TENANT_ID,
+        "isGroup": True,
+        "id": "19:0f3c2a9e8d7b4c1a@thread.tacv2;messageid=1732269600999",
+    }
+    async with serve_channel(channel(jwks)) as served:
+        assert (await post(http, served.url, message_activity(jwks.service_url, "en privé"), token))[0] == 200
+        assert (await post(http, served.url, in_channel, token))[0] == 200
+        await jwks.wait_for("/emea/", 2)
+    senders = {m.text: m.sender_id for m in served.received}
+    assert senders == {
+        "en privé": f"teams:{CONVERSATION_ID}",
+        "et dans l'équipe ?": "teams:19:0f3c2a9e8d7b4c1a@thread.tacv2;messageid=1732269600999",
+    }
+
+
+async def test_a_failed_turn_is_answered_politely(
+    jwks: StandIn, trusted_key: KeyPair, http: aiohttp.ClientSession
+) -> None:
+    async def database_down(message: UserMessage) -> None:
+        raise ConnectionError("tracker store unreachable")
+
+    token = make_token(trusted_key, service_url=jwks.service_url)
+    async with serve_channel(channel(jwks), database_down) as served:
+        assert (await post(http, served.url, message_activity(jwks.service_url, "bonjour"), token))[0] == 200
+        (reply,) = await jwks.wait_for("/emea/", 1)
+    assert reply.json()["text"] == UNAVAILABLE_TEXT
+    assert reply.raw_path == connector_path()

@@ -19,12 +19,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from limits.storage import MemoryStorage
 from rasa.core.channels.channel import UserMessage
 from rasa.server import configure_cors
 from sanic import Sanic
 from sanic.server import AsyncioServer
 
+from bot.channels.ratelimit import MessageLimiter, RateLimits
 from bot.channels.webchat import WebchatInput
+
+# Tests and the browser drive many messages from 127.0.0.1: limits far above what they send,
+# each server with its own counters (a test that checks the limits passes its own).
+GENEROUS_LIMITS = ("1000 per minute", "1000 per minute", "1000 per minute")
+TEST_SESSION_SECRET = "secret-des-tests-du-web-chat-0123456789"
 
 GREETING = "Bonjour ! Je suis l'assistant de **test**."
 BUTTONS = [
@@ -49,6 +56,8 @@ async def scripted_bot(message: UserMessage) -> None:
         await out.send_text_message(message.sender_id, "Réponse lente.")
     elif text == "/silence":
         return
+    elif text == "/whoami":
+        await out.send_text_message(message.sender_id, f"Conversation {message.sender_id}")
     else:
         await out.send_text_message(message.sender_id, f"Vous avez écrit : {text}")
 
@@ -91,6 +100,8 @@ async def start_echo_server(port: int, origins: list[str], **channel_options: An
     # Several Sanic apps in one process need test mode, or Sanic's TouchUp fails on the
     # second start.
     Sanic.test_mode = True
+    channel_options.setdefault("limiter", MessageLimiter(RateLimits.parse(*GENEROUS_LIMITS), MemoryStorage()))
+    channel_options.setdefault("session_secret", TEST_SESSION_SECRET)
     channel = WebchatInput(
         session_persistence=channel_options.pop("session_persistence", True),
         cors_allowed_origins=origins,

@@ -12,16 +12,20 @@ from typing import Any
 import aiohttp
 import pytest
 import socketio
+from limits.storage import MemoryStorage
 from sanic import Sanic
 
+from bot.channels.identity import SessionSigner
+from bot.channels.ratelimit import BUSY_TEXT, RATE_LIMITED_TEXT, MessageLimiter, RateLimits
 from bot.channels.webchat import (
     MAX_MESSAGE_CHARS,
+    MAX_METADATA_BYTES,
     WebchatInput,
     WebchatOutput,
     parse_origins,
     valid_session_id,
 )
-from tests.bot.web.echo_channel import EchoServer, free_port, start_echo_server
+from tests.bot.web.echo_channel import TEST_SESSION_SECRET, EchoServer, free_port, start_echo_server
 
 ALLOWED = "http://portail.test:8080"
 DEFAULT = ["http://127.0.0.1:8080"]
@@ -285,7 +289,9 @@ async def test_custom_json_reaches_the_session(rasa_url: str, clients) -> None:
     """Rasa's own send_custom_json passes the payload as emit() keywords and raises."""
     port = free_port()
     Sanic.test_mode = True
-    channel = WebchatInput(session_persistence=True, cors_allowed_origins=[ALLOWED])
+    channel = WebchatInput(
+        session_persistence=True, cors_allowed_origins=[ALLOWED], session_secret=TEST_SESSION_SECRET
+    )
     payload = {"text": "Choisissez :", "buttons": [{"title": "MSP", "payload": "/inform"}]}
 
     async def bot(message: Any) -> None:
@@ -307,3 +313,114 @@ async def test_custom_json_reaches_the_session(rasa_url: str, clients) -> None:
         assert client.received() == [payload]
     finally:
         await EchoServer(server, channel).stop()
+
+
+# --- Issue 14: server-issued signed sessions, namespaced senders, limits ------------------
+
+
+async def whoami(client: Client, session_id: str) -> str:
+    await client.say("/whoami", session_id)
+    (answer,) = client.received()
+    return answer["text"].removeprefix("Conversation ")
+
+
+async def test_session_ids_are_issued_and_signed_by_the_server(rasa_url: str, clients) -> None:
+    client = Client(rasa_url)
+    clients.append(client)
+    await client.connect()
+    session_id = await client.session(None)
+    room = SessionSigner(TEST_SESSION_SECRET).room(session_id)
+    assert room is not None and len(session_id) == 64
+    # Stored under the web chat's namespace and the room name only: the signature, which is
+    # what resumes the conversation, never reaches the tracker store or the review app.
+    assert await whoami(client, session_id) == f"webchat:{room}"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda victim: victim[:32],  # the room name, as seen in the review app
+        lambda victim: victim[:32] + "0" * 32,  # a made-up signature
+        lambda victim: "0f3c2a9e8d7b4c1a9e8d7b4c1a9e8d7b",  # an id chosen by the client
+    ],
+)
+async def test_session_request_cannot_join_another_visitor(rasa_url: str, clients, forge) -> None:
+    victim, intruder = Client(rasa_url), Client(rasa_url)
+    clients.extend([victim, intruder])
+    await victim.connect()
+    await intruder.connect()
+    victim_session = await victim.session(None)
+    intruder_session = await intruder.session(forge(victim_session))
+    assert intruder_session != victim_session
+    assert SessionSigner(TEST_SESSION_SECRET).room(intruder_session) is not None
+    # The victim's answers do not reach the intruder's socket.
+    await victim.say("mon numéro est confidentiel", victim_session)
+    await asyncio.sleep(0.2)
+    assert intruder.received() == []
+    assert [m["text"] for m in victim.received()] == ["Vous avez écrit : mon numéro est confidentiel"]
+    assert await whoami(intruder, intruder_session) != await whoami(victim, victim_session)
+
+
+async def test_oversized_metadata_is_refused(rasa_url: str, clients) -> None:
+    client = Client(rasa_url)
+    clients.append(client)
+    await client.connect()
+    session_id = await client.session(None)
+    big = {"page": "x" * (MAX_METADATA_BYTES + 1)}
+    await client.sio.call(
+        "user_uttered", {"message": "a", "session_id": session_id, "metadata": big}, timeout=5
+    )
+    assert client.received() == []
+    small = {"page": "/financement"}
+    await client.sio.call(
+        "user_uttered", {"message": "b", "session_id": session_id, "metadata": small}, timeout=5
+    )
+    assert client.received() == [{"text": "Vous avez écrit : b"}]
+
+
+@pytest.fixture
+async def limited_url() -> AsyncIterator[str]:
+    port = free_port()
+    limiter = MessageLimiter(
+        RateLimits.parse("2 per minute", "3 per minute", "100 per minute"), MemoryStorage()
+    )
+    echo = await start_echo_server(port, [ALLOWED], limiter=limiter, trusted_proxies=["127.0.0.1"])
+    yield f"http://127.0.0.1:{port}"
+    await echo.stop()
+
+
+async def test_web_chat_is_rate_limited_per_session_and_per_address(limited_url: str, clients) -> None:
+    first, second = Client(limited_url), Client(limited_url)
+    clients.extend([first, second])
+    await first.connect()
+    await second.connect()
+    first_session = await first.session(None)
+    second_session = await second.session(None)
+    for text in ("un", "deux", "trois"):
+        await first.say(text, first_session)
+    assert [m["text"] for m in first.received()] == [
+        "Vous avez écrit : un",
+        "Vous avez écrit : deux",
+        RATE_LIMITED_TEXT,
+    ]
+    # A new session from the same address gets one message, then the address limit (3) holds.
+    for text in ("quatre", "cinq"):
+        await second.say(text, second_session)
+    assert [m["text"] for m in second.received()] == ["Vous avez écrit : quatre", BUSY_TEXT]
+
+
+async def test_address_behind_the_proxy_is_the_forwarded_one(limited_url: str, clients) -> None:
+    async def visitor(address: str) -> list[str]:
+        client = Client(limited_url)
+        clients.append(client)
+        headers = {"Origin": ALLOWED, "X-Forwarded-For": address}
+        await client.sio.connect(client.url, headers=headers, transports=["polling"], wait_timeout=5)
+        session_id = await client.session(None)
+        for index in range(2):
+            await client.say(f"m{index}", session_id)
+        return [m["text"] for m in client.received()]
+
+    # Two sessions from 198.51.100.1 use its three messages; 198.51.100.2 is not affected.
+    assert await visitor("198.51.100.1") == ["Vous avez écrit : m0", "Vous avez écrit : m1"]
+    assert (await visitor("198.51.100.1"))[-1] == BUSY_TEXT
+    assert await visitor("198.51.100.2") == ["Vous avez écrit : m0", "Vous avez écrit : m1"]

@@ -17,7 +17,9 @@
     return; // snippet pasted twice: one widget is enough
   }
 
-  var STORAGE_VERSION = "v1";
+  // v2: session ids are issued and signed by the server (bot/channels/identity.py) and stored
+  // here as received; a v1 id was chosen by the browser and would no longer be resumed.
+  var STORAGE_VERSION = "v2";
   var MAX_INPUT_CHARS = 1000;
   var MAX_KEPT_MESSAGES = 200;
   // Rasa acknowledges user_uttered once the whole turn is processed (actions included).
