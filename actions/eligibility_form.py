@@ -6,6 +6,7 @@ user typed into a `Team`, one question at a time.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -133,17 +134,26 @@ OFFER_TOPICS = frozenset({topics.MEMBERS, topics.TERRITORY, topics.STATUS, topic
 
 
 def offer_eligibility_check(
-    dispatcher: CollectingDispatcher, tracker: Tracker, structure: str | None, topic: str | None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: DomainDict,
+    structure: str | None,
+    topic: str | None,
 ) -> bool:
     """Offer the eligibility check after an answer about `structure`'s conditions; True if offered.
 
-    Not while the check itself is running (the answer was a digression: the form resumes).
+    Not while the check itself is running (the answer was a digression: the form resumes). The
+    button starts the check with the structure in mind (`/check_eligibility{"structure": "ess"}`).
     """
     if structure not in STRUCTURES or topic not in OFFER_TOPICS:
         return False
     if (tracker.active_loop or {}).get("name"):
         return False
-    dispatcher.utter_message(response="utter_offer_eligibility", structure=structure)
+    payload = "/check_eligibility" + json.dumps({slots.ENTITY_STRUCTURE: structure})
+    dispatcher.utter_message(
+        text=response_text(domain, "utter_offer_eligibility"),
+        buttons=[{"title": response_text(domain, "utter_offer_eligibility_button"), "payload": payload}],
+    )
     return True
 
 

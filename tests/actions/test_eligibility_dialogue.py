@@ -194,21 +194,12 @@ def test_an_answer_about_conditions_offers_the_check(domain_dict, structure, top
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.eligibility_form import offer_eligibility_check
-    from actions.texts import response_text
 
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("qui peut faire partie ?", "ask_members", active_loop=active_loop)
-    assert offer_eligibility_check(dispatcher, tracker, structure, topic) is offered
+    assert offer_eligibility_check(dispatcher, tracker, domain_dict, structure, topic) is offered
     if offered:
         (message,) = dispatcher.messages
-        assert message["response"] == "utter_offer_eligibility"
-        assert message["structure"] == structure
-        assert response_text(domain_dict, "utter_offer_eligibility")
-
-
-async def test_activation_reads_nothing_again(run_action, form) -> None:
-    """At activation Rasa runs the validation on the opening, which the start action has read."""
-    tracker = make_tracker("vérifier notre éligibilité", "check_eligibility", slots={"requested_slot": None})
-    run = await run_action(form, tracker)
-    assert not run.messages
-    assert slots.RESTART_PENDING not in slot_events(run)
+        assert message["text"].startswith("Voulez-vous vérifier")
+        (button,) = message["buttons"]
+        assert button["payload"] == f'/check_eligibility{{"structure": "{structure}"}}'

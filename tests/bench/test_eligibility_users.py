@@ -23,12 +23,12 @@ def test_the_full_set_covers_every_boundary() -> None:
     assert {team.practice for team in teams} == {"liberal", "salarie", "mixte"}
     assert any(person.manager for person in people)
     assert any(person.opening for person in people)
-    # Every structure is both reached and refused by some persona.
+    # Every structure is open to some persona and not to others (refused or to be checked).
     for structure in STRUCTURES:
         verdicts = {
             item.verdict for team in teams for item in assess_all(team) if item.structure == structure
         }
-        assert {Verdict.ACCESSIBLE, Verdict.NOT_ACCESSIBLE} <= verdicts, structure
+        assert Verdict.ACCESSIBLE in verdicts and len(verdicts) >= 2, structure
 
 
 @pytest.mark.rasa
