@@ -53,7 +53,9 @@ def resolve_place(kb: KnowledgeBase, text: str) -> Place | None:
     if region:
         return Place(region)
     index = commune_index(kb)
-    commune = index.resolve(text) or index.find(text)
+    # A cue first ("à Brest"): the whole answer misspelling a town is the last resort ("a brest"
+    # is close to Abrest, in the Allier).
+    commune = index.find(text) or index.resolve(text)
     if commune is not None and commune.region:
         return Place(commune.region, commune.department)
     return None

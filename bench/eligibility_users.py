@@ -212,20 +212,24 @@ def plain_answer(persona: Persona, question: str) -> str:
 # --- personas ------------------------------------------------------------------------------
 
 
-def _place(formal: str, chatty: str, sms: str) -> dict[str, str]:
-    return {"formal": formal, "chatty": chatty, "sms": sms}
+def _place(formal: str, chatty: str, sms: str, region: str) -> dict[str, str]:
+    """How the place is said in each style, and the region id it stands for (key "region")."""
+    return {"formal": formal, "chatty": chatty, "sms": sms, "region": region}
 
 
-BRETAGNE = _place("Nous exerçons en Bretagne.", "en bretagne", "bretagne")
-VANNES = _place("Je suis kinésithérapeute à Vannes.", "je suis kiné à Vannes", "vannes")
-BLOIS = _place("Nous exerçons près de Blois.", "on exerce près de Blois", "blois")
-LOIRET = _place("Dans le Loiret.", "dans le loiret", "loiret")
-TOURS = _place("Notre cabinet est à Tours.", "on est à Tours", "tours")
-OCCITANIE = _place("En Occitanie.", "occitanie", "occitanie")
-MONTPELLIER = _place("Nous sommes installés à Montpellier.", "on bosse à Montpellier", "montpellier")
-PACA = _place("En région Provence-Alpes-Côte d'Azur.", "en PACA", "paca")
-BREST = _place("À Brest.", "on est à Brest", "brest")
-FINISTERE = _place("Dans le Finistère.", "finistère", "29")
+CVL = "centre-val-de-loire"
+BRETAGNE = _place("Nous exerçons en Bretagne.", "en bretagne", "bretagne", "bretagne")
+VANNES = _place("Je suis kinésithérapeute à Vannes.", "je suis kiné à Vannes", "vannes", "bretagne")
+BLOIS = _place("Nous exerçons près de Blois.", "on exerce près de Blois", "blois", CVL)
+LOIRET = _place("Dans le Loiret.", "dans le loiret", "loiret", CVL)
+TOURS = _place("Notre cabinet est à Tours.", "on est à Tours", "tours", CVL)
+OCCITANIE = _place("En Occitanie.", "occitanie", "occitanie", "occitanie")
+MONTPELLIER = _place(
+    "Nous sommes installés à Montpellier.", "on bosse à Montpellier", "montpellier", "occitanie"
+)
+PACA = _place("En région Provence-Alpes-Côte d'Azur.", "en PACA", "paca", "paca")
+BREST = _place("À Brest.", "on est à Brest", "brest", "bretagne")
+FINISTERE = _place("Dans le Finistère.", "finistère", "29", "bretagne")
 
 NURSES = (Group(2, "infirmière", "infirmières", True),)
 NURSE_KINE = (Group(2, "infirmière", "infirmières", True), Group(1, "kiné", "kinés"))
@@ -281,6 +285,12 @@ def personas() -> list[Persona]:
         ),
         paramedicals=NURSES,
         others=PHARMA,
+    )
+    add(
+        "pas de médecin en PACA, 2 IDE",  # the PACA guide asks a CPTS for at least one doctor
+        PACA,
+        Team(general_practitioners=0, paramedicals=2, practice=lib, territory_population=30000, **base),
+        paramedicals=NURSES,
     )
     # MG without paramedical.
     add(
@@ -631,7 +641,10 @@ async def converse(
 ) -> Outcome:
     sender = f"elig-{uuid.uuid4().hex[:12]}"
     outcome = Outcome(persona.name, style)
-    outcome.expected = {item.structure: item.verdict.name.lower() for item in assess_all(persona.team)}
+    outcome.expected = {
+        item.structure: item.verdict.name.lower()
+        for item in assess_all(persona.team, persona.place["region"])
+    }
 
     async def say(message: str) -> list[dict[str, Any]]:
         outcome.transcript.append(f"> {message}")

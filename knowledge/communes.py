@@ -184,6 +184,8 @@ class CommuneIndex:
         commune = self._by_key.get(key)
         if commune is not None or len(key) < 5 or not self._by_key:
             return commune
+        if any(tuple(key.split()[: len(cue)]) == cue for cue in _CUES):
+            return None  # "à Brest" is found by find(); fuzzy matching it would find "Abrest"
         if self._keys is None:
             self._keys = list(self._by_key)
         found = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)

@@ -26,7 +26,10 @@ def test_the_full_set_covers_every_boundary() -> None:
     # Every structure is open to some persona and not to others (refused or to be checked).
     for structure in STRUCTURES:
         verdicts = {
-            item.verdict for team in teams for item in assess_all(team) if item.structure == structure
+            item.verdict
+            for person in people
+            for item in assess_all(person.team, person.place["region"])
+            if item.structure == structure
         }
         assert Verdict.ACCESSIBLE in verdicts and len(verdicts) >= 2, structure
 
@@ -83,8 +86,9 @@ async def _converse_in_process(kb, domain: dict, persona, style: str, intent: st
     last, reasks = None, 0
     for _ in range(25):
         if requested is None:
-            expected = [item.verdict for item in assess_all(persona.team)]
-            return [item.verdict for item in assess_all(team_from_slots(slots))] == expected, reasks
+            expected = [item.verdict for item in assess_all(persona.team, persona.place["region"])]
+            got = [item.verdict for item in assess_all(team_from_slots(slots), slots.get("region"))]
+            return got == expected and slots.get("region") == persona.place["region"], reasks
         if requested == last:
             reasks += 1
             text = plain_answer(persona, requested)

@@ -87,4 +87,5 @@ def test_a_misspelt_town_alone_is_found_when_one_is_closest(index: CommuneIndex)
     assert index.resolve("Montpelier").department == "34"
     assert index.resolve("Quimpr").department == "29"
     assert index.resolve("Vanes") is None  # Vannes or Vanves: not guessed
+    assert index.resolve("à Brest") is None  # a cue: find() reads it, fuzzy matching would say Abrest
     assert index.resolve("xyzzyq") is None
