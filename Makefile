@@ -25,7 +25,7 @@ lint: setup
 nlu-eval: setup
 	.venv/bin/python -m bench.nlu_eval --cross-validation
 
-# Scripted users (40 personas x 3 styles) through the running assistant (`make run` in another
+# Scripted users (41 personas x 3 styles) through the running assistant (`make run` in another
 # terminal); figures go to docs/eligibility.md.
 bench-eligibility: setup
 	.venv/bin/python -m bench.eligibility_users --url http://127.0.0.1:$${RASA_PORT:-5005} --json var/eligibility_users.json

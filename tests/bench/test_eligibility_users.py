@@ -1,6 +1,6 @@
 """Scripted users through the running assistant reach the right eligibility verdict (reduced set).
 
-The full set (40 personas x 3 styles) runs with `make bench-eligibility`; figures in
+The full set (41 personas x 3 styles) runs with `make bench-eligibility`; figures in
 docs/eligibility.md.
 """
 
