@@ -6,6 +6,8 @@ user typed into a `Team`, one question at a time.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,24 +17,55 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.context import latest_intent, latest_text, mentioned_region, mentioned_structures
+from actions.context import entity_values, latest_intent, latest_text, mentioned_structures
+from actions.knowledge_base import UsesKnowledgeBase
+from actions.places import Place, find_place, resolve_place
 from actions.texts import response_text
+from eligibility.french import normalize
 from eligibility.parsing import (
+    Answer,
     CountError,
     extract_team,
+    parse_answer,
     parse_count,
-    parse_practice,
     parse_yes_no,
 )
-from eligibility.rules import needed_fields
+from eligibility.rules import STRUCTURES, needed_fields
 from eligibility.team import PRACTICES, Team
-from knowledge.names import REGION_NAMES, resolve_region
+from knowledge import topics
+from knowledge.names import REGION_NAMES
 
 # Largest believable answers: a team of professionals, and a territory's population.
 MAX_MEMBERS = 500
 MAX_DOCTORS_ON_TERRITORY = 20_000
 MAX_POPULATION = 15_000_000
 UNKNOWN_ANSWERS = ("je ne sais pas", "je sais pas", "sais pas", "aucune idée", "inconnu", "inconnue", "nsp")
+
+# Only these words restart the dialogue, and only once confirmed: a reply to a pending question
+# is an answer first, whatever the NLU thinks it is ("330000" once read as a new request).
+_RESTART_RE = re.compile(
+    r"\b(?:recommenc\w*|reprendre (?:a zero|depuis le debut|du debut|tout)|tout reprendre|"
+    r"repartir (?:de|a) zero|on reprend tout|remettre a zero|tout effacer|efface tout)\b"
+)
+_CANCEL_RE = re.compile(
+    r"\b(?:laisse[zr]? tomber|on laisse tomber|annule[rz]?|abandonne[rz]?|on arrete|arrete[rz]?|stop)\b"
+)
+_QUESTION_START_RE = re.compile(
+    r"^(?:c'?est quoi|c koi|qu'?est[ -]ce|quel|quelle|quels|quelles|comment|pourquoi|combien de temps|"
+    r"ou |qui |peut[ -]on|puis[ -]je|dois[ -]je|faut[ -]il|y a[ -]t[ -]il|est[ -]ce qu|expliquez|"
+    r"explique|dites[ -]moi|que veut dire|que signifie|ca veut dire)"
+)
+# Intents after which an unanswering reply is a digression (answered, then the form resumes) or a
+# request to stop; check_eligibility is not one of them: mid-form it asks whether to restart.
+_DIGRESSION_INTENTS = slots.QUESTION_INTENTS - {"check_eligibility"}
+
+
+def looks_like_question(text: str) -> bool:
+    """A question rather than an answer: an interrogative opening, or "?" after a few words."""
+    normalized = normalize(text)
+    return bool(_QUESTION_START_RE.match(normalized)) or (
+        normalized.endswith("?") and len(normalized.split()) >= 3
+    )
 
 
 def _count(value: Any) -> int | None:
@@ -95,7 +128,42 @@ def opening_slots(text: str, asked: str | None = None) -> dict[str, Any]:
     return {name: value for name, value in found.items() if name in slots.TEAM_SLOTS}
 
 
-class ActionStartEligibility(Action):
+# Answers about a structure's conditions (who must be in it, its territory, its practice
+# mode, how to create or join it) end with the offer to check the user's own team.
+OFFER_TOPICS = frozenset({topics.MEMBERS, topics.TERRITORY, topics.STATUS, topics.CREATION, topics.JOIN})
+
+
+def offer_eligibility_check(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: DomainDict,
+    structure: str | None,
+    topic: str | None,
+) -> bool:
+    """Offer the eligibility check after an answer about `structure`'s conditions; True if offered.
+
+    Not while the check itself is running (the answer was a digression: the form resumes). The
+    button starts the check with the structure in mind (`/check_eligibility{"structure": "ess"}`).
+    """
+    if structure not in STRUCTURES or topic not in OFFER_TOPICS:
+        return False
+    if (tracker.active_loop or {}).get("name"):
+        return False
+    payload = "/check_eligibility" + json.dumps({slots.ENTITY_STRUCTURE: structure})
+    dispatcher.utter_message(
+        text=response_text(domain, "utter_offer_eligibility"),
+        buttons=[{"title": response_text(domain, "utter_offer_eligibility_button"), "payload": payload}],
+    )
+    return True
+
+
+def place_events(place: Place | None) -> dict[str, Any]:
+    if place is None:
+        return {}
+    return {slots.REGION: place.region, slots.DEPARTMENT: place.department}
+
+
+class ActionStartEligibility(UsesKnowledgeBase, Action):
     """Resets a previous check and keeps what the opening message already says."""
 
     def name(self) -> str:
@@ -105,24 +173,58 @@ class ActionStartEligibility(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events: list[EventType] = [SlotSet(name, None) for name in slots.ELIGIBILITY_SLOTS]
-        found = opening_slots(latest_text(tracker))
-        region_id, _ = mentioned_region(tracker)
-        if region_id:
-            found[slots.REGION] = region_id
+        text = latest_text(tracker)
+        found = opening_slots(text) if not text.startswith("/") else {}
+        found.update(self._place(tracker))
         structures = mentioned_structures(tracker)
         if structures:
             events.append(SlotSet(slots.STRUCTURE, structures[0]))
         events += [SlotSet(name, value) for name, value in found.items()]
         dispatcher.utter_message(response="utter_eligibility_intro")
-        if found:
-            summary = describe_team(domain, found, (*slots.TEAM_SLOTS, slots.REGION))
+        summary = describe_team(domain, found, (*slots.TEAM_SLOTS, slots.REGION))
+        if summary:
             dispatcher.utter_message(response="utter_eligibility_noted", summary=summary)
         return events
 
+    def _place(self, tracker: Tracker) -> dict[str, Any]:
+        for value in entity_values(tracker, slots.ENTITY_REGION):
+            place = resolve_place(self.kb, value)
+            if place:
+                return place_events(place)
+        text = latest_text(tracker)
+        return {} if text.startswith("/") else place_events(find_place(self.kb, text))
 
-class ValidateEligibilityForm(FormValidationAction):
+
+class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
+    """Reads each reply as an answer to the pending question before anything else.
+
+    Order: a pending "recommencer" confirmation; an explicit restart or cancel request; a
+    question (digression: the form is rejected so the rules answer it, then it resumes at the
+    same question with every answer kept); otherwise the answer to the pending question plus
+    any other detail the reply gives. Only a reply that answers nothing is asked again.
+    """
+
     def name(self) -> str:
         return "validate_eligibility_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """rasa_sdk's run, keeping the extracted slots that have no validation step.
+
+        rasa_sdk returns only the slots of `required_slots`: the département, the pending
+        restart and the answers a restart clears (no longer required) would be dropped.
+        """
+        extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction_events)
+        validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
+        validated = {event["name"] for event in validation_events if event.get("event") == "slot"}
+        kept = [
+            event
+            for event in extraction_events
+            if event.get("event") == "slot" and event["name"] not in validated
+        ]
+        return [*kept, *validation_events]
 
     async def required_slots(
         self,
@@ -142,32 +244,111 @@ class ValidateEligibilityForm(FormValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """What this message answers: any team detail it states, else the question asked.
-
-        A question or a request to stop answers nothing, so the form is rejected and the
-        rules answer the digression before coming back.
-        """
-        if latest_intent(tracker) in slots.QUESTION_INTENTS:
-            return []
         text = latest_text(tracker).strip()
+        intent = latest_intent(tracker)
         requested = tracker.get_slot(slots.REQUESTED_SLOT)
-        found: dict[str, Any] = {}
-        if not text.startswith("/"):
-            found.update(opening_slots(text, asked=requested))
-        region_id, region_text = mentioned_region(tracker)
-        if region_id or region_text:
-            found[slots.REGION] = region_id or region_text
-        if found and requested not in found:
+        if not text or requested is None:
+            # Form activation: the opening message was read by action_start_eligibility already.
+            return []
+        if text.startswith("/"):
+            return self._payload(dispatcher, tracker, intent)
+        normalized = normalize(text)
+        events: list[EventType] = []
+        if tracker.get_slot(slots.RESTART_PENDING):
+            if _RESTART_RE.search(normalized) or (
+                requested not in slots.YES_NO_SLOTS and parse_yes_no(text) is True
+            ):
+                dispatcher.utter_message(response="utter_eligibility_restarted")
+                cleared = (*slots.TEAM_SLOTS, slots.REGION, slots.DEPARTMENT, slots.RESTART_PENDING)
+                return [SlotSet(name, None) for name in cleared]
+            events.append(SlotSet(slots.RESTART_PENDING, None))
+            if parse_yes_no(text) is False and requested not in slots.YES_NO_SLOTS:
+                return events  # "non, on continue": the form asks its question again
+        if _RESTART_RE.search(normalized):
+            return self._ask_restart(dispatcher)
+        if _CANCEL_RE.search(normalized):
+            return []  # rejected: the cancel rule runs ("non, pas encore" read as stop is an answer)
+        answer = parse_answer(requested, text) if requested in slots.TEAM_SLOTS else Answer()
+        if looks_like_question(text) and intent in _DIGRESSION_INTENTS:
+            return []  # rejected: the digression rule answers, then the form asks again
+        found: dict[str, Any] = opening_slots(text, asked=requested)
+        if requested in found and answer.value is None:
+            del found[requested]
+        if answer.value is not None:
+            found[requested] = answer.value
+        elif answer.unknown and requested == slots.POPULATION_SLOT:
+            found[requested] = slots.UNKNOWN_POPULATION
+        place = self._place(tracker, text, requested)
+        found.update(place_events(place))
+        # A number, or a count the parser refused ("une douzaine"), was meant as an answer.
+        attempted = answer.attempted or any(char.isdigit() for char in text)
+        if not found and not attempted:
+            if intent == "check_eligibility":
+                return self._ask_restart(dispatcher)
+            if intent in _DIGRESSION_INTENTS:
+                return []
+        if not found:
+            # Meant as an answer but unusable: say why; the form asks the same question again.
+            self._reject(dispatcher, requested, answer)
+            return [*events, SlotSet(requested, None)] if requested else events
+        extra = {name: value for name, value in found.items() if name != requested}
+        shown = describe_team(domain, extra, (*slots.TEAM_SLOTS, slots.REGION))
+        if shown:
             # A correction or an extra detail ("en fait on est 3 médecins"): say it was heard,
-            # since the form will then repeat its pending question.
-            summary = describe_team(domain, found, (*slots.TEAM_SLOTS, slots.REGION))
-            if summary:
-                dispatcher.utter_message(response="utter_eligibility_noted", summary=summary)
-        if requested and not found and text:
-            found[requested] = text
-        return [SlotSet(name, value) for name, value in found.items()]
+            # since the form may then repeat its pending question.
+            dispatcher.utter_message(response="utter_eligibility_noted", summary=shown)
+        return [*events, *(SlotSet(name, value) for name, value in found.items())]
+
+    def _payload(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None
+    ) -> list[EventType]:
+        """A button's payload ("/inform{"region": "Bretagne"}")."""
+        for value in entity_values(tracker, slots.ENTITY_REGION):
+            place = resolve_place(self.kb, value)
+            if place:
+                return [SlotSet(name, value) for name, value in place_events(place).items()]
+        if intent == "check_eligibility":
+            return self._ask_restart(dispatcher)
+        return []
+
+    def _place(self, tracker: Tracker, text: str, requested: str | None) -> Place | None:
+        """A place in the reply; the whole reply when the region was asked ("Vannes", "29")."""
+        if requested == slots.REGION:
+            place = resolve_place(self.kb, text)
+            if place:
+                return place
+        for value in entity_values(tracker, slots.ENTITY_REGION):
+            place = resolve_place(self.kb, value)
+            if place:
+                return place
+        return find_place(self.kb, text)
+
+    @staticmethod
+    def _ask_restart(dispatcher: CollectingDispatcher) -> list[EventType]:
+        dispatcher.utter_message(response="utter_eligibility_restart_confirm")
+        return [SlotSet(slots.RESTART_PENDING, True)]
+
+    @staticmethod
+    def _reject(dispatcher: CollectingDispatcher, requested: str | None, answer: Answer) -> None:
+        if requested == slots.REGION:
+            dispatcher.utter_message(response="utter_region_unknown")
+        elif answer.hint:
+            dispatcher.utter_message(response="utter_invalid_count", hint=answer.hint)
+        elif requested in slots.COUNT_SLOTS or requested == slots.POPULATION_SLOT:
+            dispatcher.utter_message(response="utter_invalid_count", hint=parse_count_hint())
+        else:
+            dispatcher.utter_message(response="utter_invalid_choice")
+
+    # Validation: values extracted above are already parsed; text comes from older trackers.
 
     def _count(self, value: Any, dispatcher: CollectingDispatcher, slot: str, maximum: int) -> dict[str, Any]:
+        if value is None:
+            return {slot: None}
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value < 0 or value > maximum or value != int(value):
+                dispatcher.utter_message(response="utter_invalid_count", hint=_range_hint(maximum))
+                return {slot: None}
+            return {slot: int(value)}
         try:
             count = parse_count(str(value), maximum=maximum)
         except CountError as error:
@@ -198,22 +379,26 @@ class ValidateEligibilityForm(FormValidationAction):
         )
 
     def validate_territory_population(self, value: Any, dispatcher, tracker, domain) -> dict:
-        if str(value).strip().casefold().rstrip(" .!") in UNKNOWN_ANSWERS:
+        if value == slots.UNKNOWN_POPULATION or (
+            isinstance(value, str) and value.strip().casefold().rstrip(" .!") in UNKNOWN_ANSWERS
+        ):
             return {slots.POPULATION_SLOT: slots.UNKNOWN_POPULATION}
         return self._count(value, dispatcher, slots.POPULATION_SLOT, MAX_POPULATION)
 
     def validate_practice(self, value: Any, dispatcher, tracker, domain) -> dict:
-        practice = value if value in ("liberal", "salarie", "mixte") else parse_practice(str(value))
+        if value is None or value in PRACTICES:
+            return {slots.PRACTICE_SLOT: value}
+        practice = parse_answer(slots.PRACTICE_SLOT, str(value)).value
         if practice is None:
             dispatcher.utter_message(response="utter_invalid_choice")
         return {slots.PRACTICE_SLOT: practice}
 
     def _yes_no(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict:
-        if isinstance(value, bool):
+        if value is None or isinstance(value, bool):
             return {slot: value}
-        answer = {"affirm": True, "deny": False}.get(latest_intent(tracker) or "")
+        answer = parse_answer(slot, str(value)).value
         if answer is None:
-            answer = parse_yes_no(str(value))
+            answer = {"affirm": True, "deny": False}.get(latest_intent(tracker) or "")
         if answer is None:
             dispatcher.utter_message(response="utter_invalid_choice")
         return {slot: answer}
@@ -225,10 +410,30 @@ class ValidateEligibilityForm(FormValidationAction):
         return self._yes_no(value, dispatcher, tracker, "territory_is_department_or_more")
 
     def validate_region(self, value: Any, dispatcher, tracker, domain) -> dict:
-        region = value if value in REGION_NAMES else resolve_region(str(value))
-        if region is None:
+        if value is None or value in REGION_NAMES:
+            return {slots.REGION: value}
+        place = resolve_place(self.kb, str(value))
+        if place is None:
             dispatcher.utter_message(response="utter_region_unknown")
-        return {slots.REGION: region}
+            return {slots.REGION: None}
+        return {slots.REGION: place.region}
+
+
+def _range_hint(maximum: int) -> str:
+    try:
+        parse_count(str(maximum + 1), maximum=maximum)
+    except CountError as error:
+        return error.message
+    return ""
+
+
+def parse_count_hint() -> str:
+    """The re-prompt for a reply with no number in it."""
+    try:
+        parse_count("", maximum=1)
+    except CountError as error:
+        return error.message
+    return ""
 
 
 class ActionCancelEligibility(Action):

@@ -8,6 +8,10 @@ LAST_TOPIC = "last_topic"
 HANDOFF_REQUESTED = "handoff_requested"
 ELIGIBILITY_RESULT = "eligibility_result"
 REQUESTED_SLOT = "requested_slot"
+# The département a town or a département name gave (eligibility dialogue, informative only).
+DEPARTMENT = "department"
+# Set while the eligibility dialogue waits for the user to confirm "recommencer".
+RESTART_PENDING = "eligibility_restart_pending"
 
 # Entities the NLU extracts (see data/nlu/).
 ENTITY_STRUCTURE = "structure"
@@ -31,7 +35,7 @@ POPULATION_SLOT = "territory_population"
 PRACTICE_SLOT = "practice"
 YES_NO_SLOTS = ("has_manager", "territory_is_department_or_more")
 TEAM_SLOTS = (*COUNT_SLOTS, PRACTICE_SLOT, *YES_NO_SLOTS, POPULATION_SLOT)
-ELIGIBILITY_SLOTS = (*TEAM_SLOTS, ELIGIBILITY_RESULT)
+ELIGIBILITY_SLOTS = (*TEAM_SLOTS, ELIGIBILITY_RESULT, DEPARTMENT, RESTART_PENDING)
 # A population the user does not know is stored as this value, so the form stops asking.
 UNKNOWN_POPULATION = -1.0
 

@@ -9,12 +9,13 @@ and "GENERALISTES" read the same. Numbers are read from digits ("3", "20 000", "
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
-_APOSTROPHES = "’‘`´ʼ"
-_SPACES = "\u00a0\u202f\u2009\u2007"
+from text_to_num import text2num
+
+from textnorm import fold, singular
+
 _INCLUSIVE = re.compile(r"\((?:e|es|s|ne|nes|le|les)\)|[·•](?:e|ne|le)(?:[·•]?s)?|\.e\.s\b")
 
 _TOKEN = re.compile(
@@ -87,25 +88,19 @@ YEAR_MARKERS = frozenset({"en", "depuis", "annee", "an", "ete", "hiver", "printe
 
 
 def normalize(text: str) -> str:
-    """Lower case, no accents, plain apostrophes and spaces, inclusive endings removed."""
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    for char in _APOSTROPHES:
-        text = text.replace(char, "'")
-    for char in _SPACES:
-        text = text.replace(char, " ")
-    decomposed = unicodedata.normalize("NFD", text)
-    text = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-    text = _INCLUSIVE.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Lower case, no accents, plain apostrophes and spaces (textnorm.fold), inclusive endings removed."""
+    return re.sub(r"\s+", " ", _INCLUSIVE.sub("", fold(text))).strip()
 
 
 def stem(word: str) -> str:
-    """A crude singular: enough to match "kines", "infirmieres", "medicaux" with their lexicon form."""
-    if len(word) > 4 and word.endswith("aux"):
-        return word[:-3] + "al"
-    if len(word) > 3 and word.endswith(("s", "x")) and not word.endswith("ss"):
+    """textnorm.singular, plus the plural of four-letter profession words ("ides", "orls", "kins").
+
+    textnorm leaves four-letter words alone so that acronyms keep their last letter; the
+    profession lexicon has no four-letter word ending in "s", so stripping it here is safe.
+    """
+    if len(word) == 4 and word.endswith(("s", "x")) and not word.endswith("ss"):
         return word[:-1]
-    return word
+    return singular(word)
 
 
 @dataclass(frozen=True)
@@ -163,11 +158,17 @@ class NumberSpan:
     is_percent: bool = False
 
 
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def _digits(text: str) -> Fraction:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+    # Integers first, without Fraction's string parser: a reply full of numbers stays fast.
+    if text.isdigit():
+        return Fraction(int(text))
+    if _DOT_GROUPED.fullmatch(text):
         return Fraction(int(text.replace(".", "")))
-    text = text.replace(" ", "").replace(",", ".")
-    return Fraction(text)
+    whole, _, decimals = text.replace(" ", "").replace(",", ".").partition(".")
+    return Fraction(int(whole + decimals), 10 ** len(decimals))
 
 
 def _multiplier(tokens: list[Token], index: int, number: Token) -> tuple[int, int]:
@@ -184,92 +185,36 @@ def _multiplier(tokens: list[Token], index: int, number: Token) -> tuple[int, in
     return 1, 0
 
 
-class _WordNumber:
-    """Accumulates French number words and refuses sequences that are not one number.
+# A French number is at most this many words ("quatre vingt dix sept mille trois cent vingt et un"
+# is 11): the reader tries a bounded number of prefixes, so reading stays linear in the text.
+_MAX_NUMBER_WORDS = 12
 
-    "deux trois" or "trois et quatre" are two numbers; "quatre vingt dix sept" is one (97).
+
+def _word_number(tokens: list[Token], index: int) -> tuple[int, int] | None:
+    """(value, end) of the longest French number in words starting at tokens[index].
+
+    text2num decides what is one number: "quatre vingt dix sept" is 97, "deux trois" is two
+    numbers (the longest valid prefix, "deux", is read first), "trois et quatre" too.
     """
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.group = 0
-        self.last: str | None = None  # kind of the previous word
-        self.last_word: str | None = None
-        self.words = 0
-
-    def value(self) -> int:
-        return self.total + self.group
-
-    def accepts_and(self, following: str | None) -> bool:
-        """ "vingt et un", "soixante et onze": the only places where "et" joins a number."""
-        return (
-            self.last == "ten"
-            and self.group % 100 not in (80,)
-            and (following in ("un", "une") or (following == "onze" and self.group % 100 == 60))
-        )
-
-    def add(self, word: str) -> bool:
-        last = self.last
-        small = self.group % 100
-        if word in UNITS:
-            value = UNITS[word]
-            if word == "zero":
-                ok = last is None
-            else:
-                ok = (
-                    last in (None, "hundred", "thousand", "million")
-                    or (last == "ten" and small % 10 == 0)
-                    or (last == "teen" and self.last_word == "dix" and value >= 7)
-                )
-            if ok:
-                self.group += value
-        elif word in TEENS:
-            ok = last in (None, "hundred", "thousand", "million") or (last == "ten" and small in (60, 80))
-            if ok:
-                self.group += TEENS[word]
-        elif word in TENS:
-            if word.startswith("vingt") and last == "unit" and self.last_word == "quatre" and small == 4:
-                ok = True
-                self.group += 76  # "quatre vingt": the 4 becomes 80
-            else:
-                ok = last in (None, "hundred", "thousand", "million")
-                if ok:
-                    self.group += TENS[word]
-        elif word in HUNDRED:
-            ok = last in (None, "thousand", "million") or (last == "unit" and 2 <= self.group % 1000 <= 9)
-            if ok:
-                self.group = self.group - self.group % 1000 + (self.group % 1000 or 1) * 100
-        elif word in THOUSAND:
-            ok = last != "thousand" and last != "million" and self.total % 1_000_000 == 0
-            if ok:
-                self.total += (self.group or 1) * 1000
-                self.group = 0
-        elif word in MILLION:
-            ok = last not in ("thousand", "million") and self.total == 0
-            if ok:
-                self.total = (self.group or 1) * 1_000_000
-                self.group = 0
-        else:
-            ok = False
-        if ok:
-            self.last = _kind(word)
-            self.last_word = word
-            self.words += 1
-        return ok
-
-
-def _kind(word: str) -> str:
-    if word in UNITS:
-        return "unit"
-    if word in TEENS:
-        return "teen"
-    if word in TENS:
-        return "ten"
-    if word in HUNDRED:
-        return "hundred"
-    if word in THOUSAND:
-        return "thousand"
-    return "million"
+    words: list[str] = []
+    end = index
+    while end < len(tokens) and len(words) < _MAX_NUMBER_WORDS:
+        current = tokens[end]
+        if current.kind != "word" or (current.text not in NUMBER_WORDS and current.text != "et"):
+            break
+        words.append(current.text)
+        end += 1
+    if words and words[0] == "zero":
+        return 0, index + 1
+    for size in range(len(words), 0, -1):
+        if words[size - 1] == "et" or words[0] == "et":
+            continue
+        try:
+            value = text2num(" ".join(words[:size]), "fr")
+        except ValueError:
+            continue
+        return value, index + size
+    return None
 
 
 def read_numbers(tokens: list[Token]) -> list[NumberSpan]:
@@ -287,23 +232,10 @@ def read_numbers(tokens: list[Token]) -> list[NumberSpan]:
             index = end
             continue
         if token.kind == "word" and token.text in NUMBER_WORDS:
-            reader = _WordNumber()
-            end = index
-            while end < len(tokens):
-                current = tokens[end]
-                if current.kind != "word":
-                    break
-                if current.text == "et":
-                    following = tokens[end + 1].text if end + 1 < len(tokens) else None
-                    if reader.accepts_and(following):
-                        end += 1
-                        continue
-                    break
-                if current.text not in NUMBER_WORDS or not reader.add(current.text):
-                    break
-                end += 1
-            if reader.words:
-                span = NumberSpan(Fraction(reader.value()), index, end, from_words=True)
+            read = _word_number(tokens, index)
+            if read is not None:
+                value, end = read
+                span = NumberSpan(Fraction(value), index, end, from_words=True)
                 spans.append(_finish(tokens, span))
                 index = end
                 continue
@@ -320,7 +252,8 @@ def _finish(tokens: list[Token], span: NumberSpan) -> NumberSpan:
     four_digits = (
         not span.from_words
         and span.end == span.start + 1
-        and re.fullmatch(r"\d{4}", tokens[span.start].text) is not None
+        and len(tokens[span.start].text) == 4
+        and tokens[span.start].text.isdigit()
     )
     is_year = four_digits and 1900 <= value <= 2100 and (before in YEAR_MARKERS or after in MONTHS)
     is_day = after in MONTHS

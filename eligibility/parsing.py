@@ -19,13 +19,24 @@ Conventions worth knowing:
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 
 from eligibility.french import NUMBER_WORDS, NumberSpan, Token, normalize, read_numbers, stem, tokenize
 
 __all__ = ["CountError", "extract_team", "parse_count", "parse_practice", "parse_yes_no"]
+
+
+# A reply is read from its first MAX_READ characters. No answer to a form question is longer
+# (an opening message with every detail is about 200), and the bound keeps any reply under a few
+# milliseconds: the parsing below is linear, but its constant is that of pure Python.
+MAX_READ = 400
+
+
+def _read(text: str) -> str:
+    return normalize(text[:MAX_READ])
 
 
 class CountError(ValueError):
@@ -88,7 +99,7 @@ def parse_count(text: str, *, maximum: int) -> int:
 
     Raises CountError("not_a_number" | "negative" | "too_large" | "not_integer", message).
     """
-    normalized = normalize(text)
+    normalized = _read(text)
     if not normalized:
         raise CountError("not_a_number", NOT_A_NUMBER)
     if _UNKNOWN_RE.search(normalized):
@@ -149,7 +160,7 @@ _YES_RE = re.compile(
 
 def parse_yes_no(text: str) -> bool | None:
     """True for "oui", "exact", "tout à fait"…; False for "non", "pas du tout"…; None otherwise."""
-    normalized = normalize(text)
+    normalized = _read(text)
     if not normalized or _UNKNOWN_RE.search(normalized) or re.search(r"\bpeut[ -]?etre\b", normalized):
         return None
     first = re.match(r"[a-z]+", normalized)
@@ -217,7 +228,7 @@ def _practice(normalized: str, tokens: list[Token], skip: set[int], *, allow_bot
 
 def parse_practice(text: str) -> str | None:
     """ "liberal", "salarie" or "mixte" from an answer such as "en libéral" or "les deux"."""
-    normalized = normalize(text)
+    normalized = _read(text)
     return _practice(normalized, tokenize(normalized), set(), allow_both=True)
 
 
@@ -373,7 +384,7 @@ _PROTECTED = frozenset(
         "paramedicale",
     }
 )
-_FUZZY_CUTOFF = 0.85
+_FUZZY_CUTOFF = 85  # rapidfuzz ratio, 0-100
 _FILLERS = frozenset(
     stem(word) for word in ("autres", "jeunes", "nouveaux", "nouvelles", "seuls", "seules", "vrais")
 )
@@ -409,7 +420,7 @@ def _canonical(token: Token) -> str:
     candidates = [
         known for known in _FUZZY_VOCABULARY if known[:2] == word[:2] and abs(len(known) - len(word)) <= 2
     ]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=_FUZZY_CUTOFF)
+    close = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
     return close[0] if close else word
 
 
@@ -432,12 +443,17 @@ def _professions(words: list[str], taken: set[int]) -> dict[int, tuple[str, int]
     return found
 
 
+_CLAUSE_REACH = 20  # words either side of a number that can belong to its clause
+
+
 def _clause_bounds(tokens: list[Token], index: int, ends: frozenset[str]) -> tuple[int, int]:
+    """The sentence around tokens[index], at most 3 x _CLAUSE_REACH tokens either side (linear time)."""
+    reach = 3 * _CLAUSE_REACH
     start = index
-    while start > 0 and tokens[start - 1].text not in ends:
+    while start > max(0, index - reach) and tokens[start - 1].text not in ends:
         start -= 1
     end = index
-    while end < len(tokens) and tokens[end].text not in ends:
+    while end < min(len(tokens), index + reach) and tokens[end].text not in ends:
         end += 1
     return start, end
 
@@ -472,7 +488,7 @@ def extract_team(text: str, *, asked: str | None = None) -> dict[str, int | str 
     `asked` is the field the dialogue has just asked about, if any: it decides what a bare
     "40 cardiologues" means when the question was about the territory rather than the team.
     """
-    normalized = normalize(text)
+    normalized = _read(text)
     tokens = tokenize(normalized)
     spans = read_numbers(tokens)
     in_number = {index for span in spans for index in range(span.start, span.end)}
@@ -561,8 +577,10 @@ def _territory_counts(
 ) -> None:
     """Relabel counts that describe the territory's doctors, not the team (ESS questions)."""
     territory_mention: _Mention | None = None
+    # Most replies never name a territory: skip the per-number clause scan for them.
+    territorial = not _TERRITORY_WORDS.isdisjoint(words)
     for mention in mentions:
-        by_context = mention.kind == SPECIALISTS and _about_territory(words, mention.start)
+        by_context = mention.kind == SPECIALISTS and territorial and _about_territory(words, mention.start)
         if mention.kind in (SPECIALISTS, GENERIC_DOCTOR, TERRITORY_DOCTORS) and (
             mention.kind == TERRITORY_DOCTORS or asked == TERRITORY_DOCTORS or by_context
         ):
@@ -582,7 +600,7 @@ def _territory_counts(
                 continue
             if _liberal_after(words, span.end) is not None:
                 continue
-            if asked == TERRITORY_DOCTORS or _about_territory(words, span.start):
+            if asked == TERRITORY_DOCTORS or (territorial and _about_territory(words, span.start)):
                 used_spans.add(span.start)
                 territory_mention = _Mention(TERRITORY_DOCTORS, int(span.value), span.start, span.end)
                 mentions.append(territory_mention)
@@ -615,11 +633,13 @@ def _about_territory(words: list[str], index: int) -> bool:
     It must name the territory and say that doctors are counted there ("le département compte",
     "il y a … dans le département", "… exercent sur le territoire"), and not speak of "nous".
     """
+    # The clause is looked at within a few words only: an unbounded walk per number made a long
+    # message without punctuation quadratic ("1 1 1 …" took seconds).
     start = index
-    while start > 0 and words[start - 1] not in _CLAUSE_ENDS:
+    while start > max(0, index - _CLAUSE_REACH) and words[start - 1] not in _CLAUSE_ENDS:
         start -= 1
     end = index
-    while end < len(words) and words[end] not in _CLAUSE_ENDS:
+    while end < min(len(words), index + _CLAUSE_REACH) and words[end] not in _CLAUSE_ENDS:
         end += 1
     clause = words[start:end]
     if any(word in _TEAM_MARKERS for word in words[start:index]):
@@ -719,3 +739,143 @@ def _territory_scale(normalized: str) -> bool | None:
     if _DEPARTMENT_OR_MORE_RE.search(normalized):
         return True
     return None
+
+
+# --- one answer to one pending question ----------------------------------------------------
+
+COUNT_MAXIMUMS: dict[str, int] = {
+    GP: 500,
+    SPECIALISTS: 500,
+    PARAMEDICALS: 500,
+    OTHERS: 500,
+    TERRITORY_DOCTORS: 20_000,
+    LIBERAL_TERRITORY_DOCTORS: 20_000,
+    POPULATION: 15_000_000,
+}
+MANAGER = "has_manager"
+TERRITORY_SCALE = "territory_is_department_or_more"
+PRACTICE = "practice"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a reply says about the pending question.
+
+    `value` is None when the reply does not answer it; `hint` then says why when the reply was
+    meant as an answer (a vague or impossible count); `unknown` is "je ne sais pas".
+    """
+
+    value: int | str | bool | None = None
+    hint: str | None = None
+    unknown: bool = False
+    attempted: bool = False  # a count was meant but refused ("une douzaine", "plus de 10")
+
+
+# A gestionnaire named instead of "oui": "la mairie", "l'hôpital", "une mutuelle", "notre association".
+_CARRIER_RE = re.compile(
+    r"\b(?:mairie|commune|ville|municipalite|association|asso|mutuelle|mutualite|hopital|hopitaux|"
+    r"chu|chr|ch|centre hospitalier|clinique|etablissement|ehpad|scic|collectivite|"
+    r"intercommunalite|interco|communaute de communes|agglo|agglomeration|conseil departemental|"
+    r"departement|region|fondation|cooperative|croix rouge|caisse)\b"
+)
+_NOT_YET_RE = re.compile(r"\b(?:pas encore|pas pour l'?instant|pas pour le moment|toujours pas|personne)\b")
+# "oui, tout le Cher", "toute la région", "le département entier": at least a département.
+_WHOLE_RE = re.compile(
+    r"\b(?:tout le|toute la|tout l|l'?ensemble (?:du|de la|de l)|entier|entiere|plusieurs departements|"
+    r"(?:le|du|un) departement|(?:la|de la|une) region|departemental|departementale|regional|regionale)\b"
+)
+# "juste notre ville", "quelques communes", "le canton": less than a département.
+_PART_RE = re.compile(
+    r"\b(?:canton|commune|communes|ville|quartier|bassin|agglo|agglomeration|communaute de communes|"
+    r"intercommunalite|interco|secteur|pays|partie|moitie|nord|sud|est|ouest|juste|seulement|"
+    r"que la|que le|que notre|pas tout|pas toute|moins)\b"
+)
+# "tous libéraux sauf une": one mode with exceptions is a mixed team.
+_EXCEPT_RE = re.compile(r"\b(?:sauf|hormis|excepte|a part|mis a part|en dehors d)")
+_ALL_NONE_RE = re.compile(r"\b(?:que des|tous|toutes|uniquement|seulement|100)\b")
+
+
+def _yes_no_start(normalized: str) -> bool | None:
+    first = re.match(r"[a-z]+", normalized)
+    if first and first.group() in _DECISIVE_START:
+        return _DECISIVE_START[first.group()]
+    return None
+
+
+def parse_manager(text: str) -> bool | None:
+    """Has a gestionnaire: "oui", "la mairie", "l'hôpital" -> True; "non, pas encore" -> False."""
+    normalized = _read(text)
+    start = _yes_no_start(normalized)
+    if start is not None:
+        return start
+    if _NOT_YET_RE.search(normalized):
+        return False
+    stated = _manager(tokenize_words(normalized))
+    if stated is not None:
+        return stated
+    if _CARRIER_RE.search(normalized) and not _NO_RE.search(normalized):
+        return True
+    return parse_yes_no(text)
+
+
+def parse_territory_scale(text: str) -> bool | None:
+    """Covers a whole département or more: "oui, tout le Cher" -> True; "juste la ville" -> False."""
+    normalized = _read(text)
+    start = _yes_no_start(normalized)
+    if start is not None:
+        return start
+    scale = _territory_scale(normalized)
+    if scale is not None:
+        return scale
+    if _PART_RE.search(normalized):
+        return False
+    if _WHOLE_RE.search(normalized):
+        return True
+    return parse_yes_no(text)
+
+
+def parse_practice_answer(text: str) -> str | None:
+    """parse_practice, and an exception makes a mixed team ("tous libéraux sauf une")."""
+    normalized = _read(text)
+    practice = parse_practice(text)
+    if practice in ("liberal", "salarie") and _EXCEPT_RE.search(normalized):
+        return "mixte"
+    return practice
+
+
+def tokenize_words(normalized: str) -> list[str]:
+    """The token stems of normalised text, as extract_team compares them."""
+    return [token.stem for token in tokenize(normalized)]
+
+
+def is_unknown(text: str) -> bool:
+    """ "je ne sais pas", "aucune idée", "nsp"."""
+    return bool(_UNKNOWN_RE.search(_read(text)))
+
+
+def parse_answer(field: str, text: str) -> Answer:
+    """The answer `text` gives to the question about `field` (a Team field name)."""
+    if field in COUNT_MAXIMUMS:
+        if field == POPULATION and is_unknown(text):
+            return Answer(unknown=True)
+        stated = extract_team(text, asked=field)
+        value = stated.get(field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value > COUNT_MAXIMUMS[field]:
+                return Answer(hint=_too_large(COUNT_MAXIMUMS[field]), attempted=True)
+            return Answer(value)
+        if any(name in COUNT_MAXIMUMS for name in stated):
+            return Answer()  # "2 kinés" asked about doctors answers another question
+        try:
+            return Answer(parse_count(text, maximum=COUNT_MAXIMUMS[field]))
+        except CountError as error:
+            if stated:
+                return Answer()
+            return Answer(hint=error.message, attempted=error.message != NOT_A_NUMBER)
+    if field == PRACTICE:
+        return Answer(parse_practice_answer(text))
+    if field == MANAGER:
+        return Answer(parse_manager(text))
+    if field == TERRITORY_SCALE:
+        return Answer(parse_territory_scale(text))
+    return Answer()

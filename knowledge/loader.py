@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from knowledge import models, names, provenance, topics
+from knowledge import communes, models, names, provenance, topics
 from knowledge.db import make_engine, session_scope
 from knowledge.types import FUNDING_UNITS
 
@@ -951,6 +951,7 @@ def load(engine: Engine, data_dir: Path = DEFAULT_DATA_DIR) -> LoadReport:
     models.Base.metadata.create_all(engine)
     with session_scope(engine) as session:
         _replace_all(session, dataset)
+        communes.replace_communes(session)
     labels = {source["file"]: f"{source['publisher']}, {source['date_label']}" for source in dataset.sources}
     return LoadReport(dataset.counts(), dataset.per_source(), labels, dataset.data_hash)
 
@@ -973,7 +974,7 @@ def stored_hash(engine: Engine) -> str | None:
 
 def is_current(engine: Engine, data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     """True when the database holds exactly the current data files (same hash)."""
-    return stored_hash(engine) == data_hash(data_dir)
+    return stored_hash(engine) == data_hash(data_dir) and communes.is_current(engine)
 
 
 def ensure_loaded(url: str, data_dir: Path = DEFAULT_DATA_DIR) -> bool:

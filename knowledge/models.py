@@ -247,3 +247,14 @@ class CptsExampleObjectiveRow(Base):
     example_id = Column(Integer, ForeignKey("kb_cpts_example.id", **_CASCADE), nullable=False, index=True)
     position = Column(Integer, nullable=False)
     text = Column(Text, nullable=False)
+
+
+class CommuneRow(Base):
+    """A current French commune (Etalab's `@etalab/decoupage-administratif`, see knowledge.communes)."""
+
+    __tablename__ = "kb_commune"
+    code = Column(String(5), primary_key=True)
+    name = Column(String(120), nullable=False)
+    key = Column(String(120), nullable=False, index=True)
+    department = Column(String(3), nullable=False)
+    population = Column(Integer, nullable=False)

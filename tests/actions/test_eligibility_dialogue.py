@@ -1,0 +1,205 @@
+"""The eligibility dialogue never loses an answer, and reads replies as people write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import slots
+from actions.eligibility_form import ActionStartEligibility, ValidateEligibilityForm
+from tests.actions.conftest import make_tracker
+
+EVERY_QUESTION = (
+    *slots.COUNT_SLOTS,
+    slots.PRACTICE_SLOT,
+    *slots.YES_NO_SLOTS,
+    slots.POPULATION_SLOT,
+    slots.REGION,
+)
+# What was answered before the pending question: a bare number must never clear it.
+EARLIER = {
+    "general_practitioners": 2,
+    "paramedicals": 3,
+    "other_professionals": 1,
+    "specialists": 12,
+    "practice": "liberal",
+    "has_manager": True,
+    "territory_is_department_or_more": True,
+    "specialty_doctors_on_territory": 40,
+}
+
+
+def slot_events(run) -> dict:
+    return {e["name"]: e["value"] for e in run.events if e.get("event") == "slot"}
+
+
+def form_tracker(
+    text: str, requested: str, intent: str = "inform", slots_: dict | None = None, entities=None
+):
+    return make_tracker(
+        text,
+        intent,
+        entities,
+        slots={"requested_slot": requested, **(slots_ or {})},
+        active_loop="eligibility_form",
+    )
+
+
+@pytest.fixture
+def form(kb) -> ValidateEligibilityForm:
+    return ValidateEligibilityForm(kb)
+
+
+@pytest.mark.parametrize("question", EVERY_QUESTION)
+@pytest.mark.parametrize("intent", ["check_eligibility", "inform", "nlu_fallback", "ask_territory"])
+async def test_a_bare_number_at_any_question_keeps_every_answer(run_action, form, question, intent) -> None:
+    """ "330000" once read as a new request restarted the form and lost every answer."""
+    earlier = {name: value for name, value in EARLIER.items() if name != question}
+    run = await run_action(form, form_tracker("330000", question, intent, earlier))
+    events = slot_events(run)
+    assert events, "the reply must not be rejected (a rejection lets a rule restart the form)"
+    assert slots.RESTART_PENDING not in events
+    for name, value in earlier.items():
+        assert events.get(name, value) == value, f"{name} lost while answering {question}"
+    if question == slots.POPULATION_SLOT:
+        assert events[question] == 330000
+    else:
+        # Too large for a team, a yes/no or a place: refused with a hint, the question stays open.
+        assert events.get(question) is None
+        assert {m.get("response") for m in run.messages} & {
+            "utter_invalid_count",
+            "utter_invalid_choice",
+            "utter_region_unknown",
+        }
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        ("has_manager", "la mairie", True),
+        ("has_manager", "l'hôpital", True),
+        ("has_manager", "une mutuelle", True),
+        ("has_manager", "notre association", True),
+        ("has_manager", "non, pas encore", False),
+        ("territory_is_department_or_more", "oui, tout le Cher", True),
+        ("territory_is_department_or_more", "juste notre canton", False),
+        ("practice", "on est tous libéraux sauf une", "mixte"),
+        ("practice", "que des salariés", "salarie"),
+        ("specialists", "12 pneumologues", 12),
+        ("paramedicals", "deux infirmières", 2),
+        ("general_practitioners", "un seul", 1),
+        ("territory_population", "je ne sais pas", slots.UNKNOWN_POPULATION),
+        ("territory_population", "330 000 habitants", 330000),
+    ],
+)
+async def test_natural_answers(run_action, form, question: str, text: str, expected) -> None:
+    for intent in ("inform", "affirm", "check_eligibility", "ask_definition"):
+        run = await run_action(form, form_tracker(text, question, intent, {"general_practitioners": 1}))
+        assert slot_events(run)[question] == expected, intent
+
+
+async def test_a_dozen_is_not_a_number(run_action, form) -> None:
+    run = await run_action(form, form_tracker("une douzaine", "specialists"))
+    assert slot_events(run)["specialists"] is None
+    assert [m["hint"] for m in run.messages if m.get("response") == "utter_invalid_count"]
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "department"),
+    [("je suis kiné à Vannes", "bretagne", "56"), ("on exerce près de Blois", "centre-val-de-loire", "41")],
+)
+async def test_a_town_fills_departement_and_region(run_action, form, text, region, department) -> None:
+    for question in ("general_practitioners", "region"):
+        run = await run_action(form, form_tracker(text, question))
+        events = slot_events(run)
+        assert (events["region"], events["department"]) == (region, department)
+
+
+async def test_a_town_as_the_answer_to_the_region_question(run_action, form) -> None:
+    run = await run_action(form, form_tracker("Vannes", "region"))
+    assert slot_events(run)["region"] == "bretagne"
+
+
+async def test_a_misspelt_answer_is_not_an_unknown_place(run_action, form) -> None:
+    run = await run_action(form, form_tracker("la mairei", "has_manager", entities=[("region", "mairei")]))
+    assert not [m for m in run.messages if m.get("response") == "utter_region_unknown"]
+
+
+async def test_restart_needs_a_confirmation(run_action, form) -> None:
+    answered = {"general_practitioners": 3, "paramedicals": 2}
+    tracker = form_tracker("on recommence", "other_professionals", "check_eligibility", answered)
+    run = await run_action(form, tracker)
+    events = slot_events(run)
+    assert events[slots.RESTART_PENDING] is True
+    assert events.get("general_practitioners", 3) == 3
+    assert any(m.get("response") == "utter_eligibility_restart_confirm" for m in run.messages)
+
+    pending = {**answered, slots.RESTART_PENDING: True}
+    run = await run_action(form, form_tracker("non, on continue", "other_professionals", "deny", pending))
+    events = slot_events(run)
+    assert events[slots.RESTART_PENDING] is None
+    assert events.get("general_practitioners", 3) == 3
+    assert events["requested_slot"] != "general_practitioners"
+
+    run = await run_action(form, form_tracker("oui, recommencer", "other_professionals", "affirm", pending))
+    events = slot_events(run)
+    assert events["general_practitioners"] is None and events["paramedicals"] is None
+    assert events["requested_slot"] == "general_practitioners"
+
+
+async def test_a_new_request_mid_form_asks_before_restarting(run_action, form) -> None:
+    tracker = form_tracker(
+        "je veux vérifier notre éligibilité",
+        "paramedicals",
+        "check_eligibility",
+        {"general_practitioners": 2},
+    )
+    run = await run_action(form, tracker)
+    events = slot_events(run)
+    assert events[slots.RESTART_PENDING] is True
+    assert events.get("general_practitioners", 2) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("c'est quoi une ESP ?", "ask_definition"), ("laisse tomber", "stop"), ("laisse tomber", "deny")],
+)
+async def test_questions_and_cancel_are_left_to_the_rules(run_action, form, text, intent) -> None:
+    run = await run_action(form, form_tracker(text, "paramedicals", intent, {"general_practitioners": 2}))
+    assert [e for e in run.events if e.get("name") != "requested_slot"] == []
+
+
+async def test_opening_with_a_town(run_action, kb) -> None:
+    tracker = make_tracker(
+        "je suis kiné à Vannes, on peut créer une MSP avec deux médecins ?", "check_eligibility"
+    )
+    run = await run_action(ActionStartEligibility(kb), tracker)
+    events = slot_events(run)
+    assert events["region"] == "bretagne"
+    assert events["department"] == "56"
+    assert events["general_practitioners"] == 2
+
+
+@pytest.mark.parametrize(
+    ("structure", "topic", "active_loop", "offered"),
+    [
+        ("ess", "members", None, True),
+        ("msp", "creation", None, True),
+        ("cds", "status", None, True),
+        ("msp", "funding", None, False),
+        ("pta", "members", None, False),
+        ("ess", "members", "eligibility_form", False),
+    ],
+)
+def test_an_answer_about_conditions_offers_the_check(domain_dict, structure, topic, active_loop, offered):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.eligibility_form import offer_eligibility_check
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("qui peut faire partie ?", "ask_members", active_loop=active_loop)
+    assert offer_eligibility_check(dispatcher, tracker, domain_dict, structure, topic) is offered
+    if offered:
+        (message,) = dispatcher.messages
+        assert message["text"].startswith("Voulez-vous vérifier")
+        (button,) = message["buttons"]
+        assert button["payload"] == f'/check_eligibility{{"structure": "{structure}"}}'
