@@ -30,6 +30,7 @@ from actions.context import (
     region_in_use,
 )
 from actions.directory import DIRECTORY_TOPICS, LEGAL_FORMS, answer_directory
+from actions.eligibility_form import offer_eligibility_check
 from actions.formatting import (
     button,
     citations_line,
@@ -192,6 +193,8 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         dispatcher.utter_message(
             text=text, buttons=follow_up_buttons(domain, structure.id, topic, truncated, available)
         )
+        # An answer about a structure's conditions offers to check them for the user's team.
+        offer_eligibility_check(dispatcher, tracker, domain, structure.id, topic)
         return [
             *events,
             SlotSet(slots.STRUCTURE, structure.id),

@@ -157,7 +157,9 @@ async def test_every_topic_answers_from_a_cited_source_with_few_buttons(
     action, run_action, intent: str, structure: str
 ) -> None:
     run = await run_action(action, make_tracker("question", intent, [("structure", structure)]))
-    assert len(run.messages) == 1
+    # The answer, then at most the offer to check the team's eligibility.
+    assert len(run.messages) in (1, 2)
+    assert all("check_eligibility" in str(extra["buttons"]) for extra in run.messages[1:])
     message = run.messages[0]
     assert "Source" in message["text"], message["text"]
     assert "Je n'ai pas cette information" not in message["text"]
@@ -327,3 +329,15 @@ async def test_a_question_naming_an_unknown_place_is_answered_then_the_place_is_
     )
     assert "Maison de santé pluriprofessionnelle" in run.text
     assert run.messages[-1].get("response") == "utter_region_unknown"
+
+
+async def test_an_answer_about_a_structures_conditions_offers_the_check(action, run_action) -> None:
+    run = await run_action(
+        action, make_tracker("qui peut faire partie d'une ESP ?", "ask_members", [("structure", "esp")])
+    )
+    offer = run.messages[-1]
+    assert offer["buttons"][0]["payload"] == '/check_eligibility{"structure": "esp"}'
+    run = await run_action(
+        action, make_tracker("c'est quoi une ESP ?", "ask_definition", [("structure", "esp")])
+    )
+    assert not any("check_eligibility" in str(message.get("buttons")) for message in run.messages)
