@@ -29,6 +29,7 @@ from actions.context import (
     mentioned_structures,
     region_in_use,
 )
+from actions.eligibility_form import eligibility_offer
 from actions.formatting import BULLET, join_blocks
 from actions.knowledge_base import UsesKnowledgeBase, warm_search_index
 from actions.texts import response_text
@@ -135,14 +136,18 @@ def not_in_documents(
     return response_text(domain, "utter_not_in_documents", contact_hint=hint)
 
 
-def guessed_topic(tracker: Tracker) -> str | None:
-    """The topic of the NLU's best real intent, when it is reasonably sure of it."""
+def guessed_intent(tracker: Tracker) -> str | None:
+    """The NLU's best real intent behind an nlu_fallback, when it is reasonably sure of it."""
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         name = ranked.get("name")
         if name and name != slots.NLU_FALLBACK:
-            confident = (ranked.get("confidence") or 0) >= TOPIC_GUESS_CONFIDENCE
-            return TOPIC_BY_INTENT.get(name) if confident else None
+            return name if (ranked.get("confidence") or 0) >= TOPIC_GUESS_CONFIDENCE else None
     return None
+
+
+def guessed_topic(tracker: Tracker) -> str | None:
+    """The topic of the NLU's best real intent, when it is reasonably sure of it."""
+    return TOPIC_BY_INTENT.get(guessed_intent(tracker) or "")
 
 
 class ActionAnswerSearch(UsesKnowledgeBase, Action):
@@ -165,6 +170,11 @@ class ActionAnswerSearch(UsesKnowledgeBase, Action):
         region = None if place.unknown else place.region
         events = [] if place.unknown else place.events()
         structures = mentioned_structures(tracker)
+        if guessed_intent(tracker) == slots.CHECK_ELIGIBILITY:
+            # "mairie + 3 medecins salariés quelle structure": the NLU leans to the check
+            # without being sure of it; offering it costs one tap, answering beside it more.
+            dispatcher.utter_message(**eligibility_offer(domain, structures[0] if structures else None))
+            return events
         out_of_scope = latest_intent(tracker) == slots.OUT_OF_SCOPE
         found = search_answer(
             domain,

@@ -149,12 +149,19 @@ def offer_eligibility_check(
         return False
     if (tracker.active_loop or {}).get("name"):
         return False
-    payload = "/check_eligibility" + json.dumps({slots.ENTITY_STRUCTURE: structure})
-    dispatcher.utter_message(
-        text=response_text(domain, "utter_offer_eligibility"),
-        buttons=[{"title": response_text(domain, "utter_offer_eligibility_button"), "payload": payload}],
-    )
+    dispatcher.utter_message(**eligibility_offer(domain, structure))
     return True
+
+
+def eligibility_offer(domain: DomainDict, structure: str | None = None) -> dict[str, Any]:
+    """The message that offers the check, as `utter_message` keyword arguments."""
+    payload = "/check_eligibility"
+    if structure:
+        payload += json.dumps({slots.ENTITY_STRUCTURE: structure})
+    return {
+        "text": response_text(domain, "utter_offer_eligibility"),
+        "buttons": [{"title": response_text(domain, "utter_offer_eligibility_button"), "payload": payload}],
+    }
 
 
 def place_events(place: Place | None) -> dict[str, Any]:

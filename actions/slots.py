@@ -43,6 +43,7 @@ UNKNOWN_POPULATION = -1.0
 OUT_OF_SCOPE = "out_of_scope"
 # The FallbackClassifier's intent when the NLU is unsure (it still ranks the real intents).
 NLU_FALLBACK = "nlu_fallback"
+CHECK_ELIGIBILITY = "check_eligibility"
 
 # Intents whose message is a question, never an answer to a form question.
 QUESTION_INTENTS = frozenset(

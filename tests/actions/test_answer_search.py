@@ -57,3 +57,31 @@ async def test_out_of_scope_stays_out_of_scope_unless_the_documents_answer(actio
     assert [message.get("response") for message in run.messages] == ["utter_out_of_scope"]
     run = await run_action(action, make_tracker("Be LC", "out_of_scope"))
     assert "Loir-et-Cher" in run.text
+
+
+async def test_an_unsure_definition_question_is_answered_with_the_definition(action, run_action) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_definition", "confidence": 0.31},
+        {"name": "ask_difference", "confidence": 0.22},
+    ]
+    run = await run_action(
+        action,
+        make_tracker(
+            "c'est quoi une maison de sante pluriprofessionnelle",
+            "nlu_fallback",
+            [("structure", "msp")],
+            intent_ranking=ranking,
+        ),
+    )
+    assert "Voici ce que disent les documents" in run.text
+    assert "MSP" in run.text and "Source" in run.text
+
+
+async def test_an_unsure_request_for_the_check_offers_it(action, run_action) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "check_eligibility", "confidence": 0.47}]
+    run = await run_action(
+        action,
+        make_tracker("mairie + 3 medecins salariés quelle structure", "nlu_fallback", intent_ranking=ranking),
+    )
+    assert run.messages[-1]["buttons"][0]["payload"] == "/check_eligibility"
