@@ -542,8 +542,10 @@ class SearchIndex:
 
     def named_sources(self, text: str) -> set[str]:
         """Files of the documents the question names by their publisher ("selon Doctolib")."""
-        tokens = set(self.analyzer.query(text).tokens)
-        return {file for token, file in self._source_tokens.items() if token in tokens}
+        return self._named_sources(self.analyzer.query(text))
+
+    def _named_sources(self, query: Query) -> set[str]:
+        return {file for token, file in self._source_tokens.items() if token in query.tokens}
 
     def scores(
         self,
@@ -561,7 +563,7 @@ class SearchIndex:
             # Only names ("ESS ?", "une ESP en Centre-Val de Loire ?"): what they are.
             topic = topics.DEFINITION
         scores = self._retriever.get_scores(list(query.known)).astype(np.float32)
-        named = self.named_sources(text)
+        named = self._named_sources(query)
         if named:
             scores = np.where(np.isin(self._files, list(named)), scores * SOURCE_BOOST, scores)
         if structures:
