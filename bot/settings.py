@@ -9,19 +9,46 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
+Number = TypeVar("Number", int, float)
+
+
+def config_number(
+    value: Any,
+    name: str,
+    default: Number,
+    *,
+    kind: type[Number] = int,
+    positive: bool = False,  # type: ignore[assignment]
+) -> Number:
+    """A number from the environment or a channel's block in credentials.yml.
+
+    The one parser of numeric settings: absent or empty means ``default``; ``kind`` is int
+    (the default) or float.
+
+    Raises:
+        ValueError: ``value`` is not a number of that kind, or is not above zero when
+            ``positive`` is asked.
+    """
+    if value is None or value == "":
         return default
     try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} doit être un nombre entier, reçu {raw!r}") from exc
+        number = kind(value)
+    except (TypeError, ValueError) as exc:
+        noun = "un nombre entier" if kind is int else "un nombre"
+        raise ValueError(f"{name} doit être {noun}, reçu {value!r}") from exc
+    if positive and not number > 0:
+        raise ValueError(f"{name} doit être strictement positif, reçu {number}")
+    return number
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    return config_number(env.get(name), name, default)
 
 
 def _list(env: dict[str, str], name: str, default: list[str]) -> list[str]:

@@ -27,18 +27,19 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from bot.channels.wording import BUSY_TEXT, RATE_LIMITED_TEXT
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMITED_TEXT = (
-    "Vous envoyez des messages plus vite que je ne peux y répondre. "
-    "Merci de patienter quelques secondes avant de m'écrire à nouveau."
-)
-BUSY_TEXT = "Le service reçoit beaucoup de messages en ce moment. Merci de réessayer dans quelques instants."
-
 SENDER, ADDRESS, GLOBAL = "sender", "address", "global"
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def refusal_text(limit: str) -> str:
+    """What the user is told when a message hits ``limit``: slow down when it is their own
+    limit, try again later when it is the address's or the service's."""
+    return RATE_LIMITED_TEXT if limit == SENDER else BUSY_TEXT
 
 
 def parse_networks(values: Iterable[str]) -> tuple[IpNetwork, ...]:

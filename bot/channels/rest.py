@@ -1,4 +1,6 @@
-"""REST channel with input checks, rate limits and a bounded turn time.
+"""REST channel with input checks, rate limits and a bounded turn time: the channel and
+its request parsing (rate limits: bot/channels/ratelimit.py; the turn and its deadline:
+bot/channels/turn.py; Rasa's patches: bot/rasa_patches.py; what it says: wording.py).
 
 Rasa 3.6's own REST channel trusts its input (a body that is not a JSON object is a stack
 trace, a lone surrogate reaches the database and fails there), has no rate limit, and waits
@@ -23,14 +25,11 @@ same URL and the same answer format, registered in credentials.yml as::
   (action server down) is recorded by Rasa without its events; the user gets the answers
   produced so far followed by the same notice (200).
 - A database error fails the turn (503) instead of Rasa's default of answering from a blank
-  conversation kept in memory (see `make_tracker_store_strict`).
+  conversation kept in memory (see `bot.rasa_patches.make_tracker_store_strict`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import contextvars
 import inspect
 import json
 import logging
@@ -46,31 +45,22 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_patches
 from bot.channels.identity import REST, namespaced
 from bot.channels.ratelimit import (
-    BUSY_TEXT,
-    RATE_LIMITED_TEXT,
-    SENDER,
     IpNetwork,
     MessageLimiter,
     client_address,
     parse_networks,
+    refusal_text,
     shared_limiter,
 )
-from bot.channels.webhook import WebhookError, read_body
-from bot.settings import Settings
+from bot.channels.turn import run_turn
+from bot.channels.webhook import WebhookError, health_route, read_body
+from bot.channels.wording import UNAVAILABLE_TEXT
+from bot.settings import Settings, config_number
 
 logger = logging.getLogger(__name__)
-
-UNAVAILABLE_TEXT = (
-    "Le service est momentanément indisponible et je ne peux pas vous répondre pour l'instant. "
-    "Merci de réessayer dans quelques instants."
-)
-
-# Rasa logs this (rasa/core/processor.py, `_run_action`) when a custom action raises, then
-# carries on without the action's events: the only trace of a failed action in a turn.
-_ACTION_FAILURE_LOG = "Encountered an exception while running action"
-_PROCESSOR_LOGGER = "rasa.core.processor"
 
 
 @dataclass(frozen=True)
@@ -97,16 +87,13 @@ class ChannelLimits:
             raise ValueError(f"Paramètres inconnus pour le canal REST : {', '.join(unknown)}")
         limits: dict[str, Any] = {}
         for name, spec in cls.__dataclass_fields__.items():
-            if values.get(name) in (None, ""):
-                continue
             kind = float if spec.type == "float" else int
             try:
-                number = kind(values[name])
-            except (TypeError, ValueError) as error:
-                raise ValueError(f"Canal REST : {name} doit être un nombre, reçu {values[name]!r}") from error
-            if not number > 0:
-                raise ValueError(f"Canal REST : {name} doit être strictement positif, reçu {number}")
-            limits[name] = number
+                limits[name] = config_number(
+                    values.get(name), name, getattr(cls, name), kind=kind, positive=True
+                )
+            except ValueError as error:
+                raise ValueError(f"Canal REST : {error}") from error
         return cls(**limits)
 
 
@@ -117,240 +104,87 @@ class IncomingMessage:
     metadata: dict[str, Any] | None
 
 
-class RejectedRequest(Exception):
-    """A request refused before it reaches Rasa: HTTP status, short code, French reason."""
-
-    def __init__(self, status: int, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.code = code
-        self.reason = reason
-
-
 def _printable(value: str, what: str) -> str:
     # A lone surrogate (valid JSON, "\ud800") cannot be encoded for the database; NUL is
     # refused by PostgreSQL text columns. Both are refused here, with a reason.
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise RejectedRequest(400, "invalid_utf8", f"{what} n'est pas du texte UTF-8 valide.") from error
+        raise WebhookError(400, f"{what} n'est pas du texte UTF-8 valide.", "invalid_utf8") from error
     if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value):
-        raise RejectedRequest(400, "control_characters", f"{what} contient des caractères de contrôle.")
+        raise WebhookError(400, f"{what} contient des caractères de contrôle.", "control_characters")
     return value
 
 
-def check_body_size(content_length: str | None, limits: ChannelLimits) -> None:
-    """Refuse a declared oversized body before anything is read or parsed."""
-    if content_length is None:
-        return
-    try:
-        declared = int(content_length)
-    except ValueError as error:
-        raise RejectedRequest(400, "invalid_length", "L'en-tête Content-Length est invalide.") from error
-    if declared > limits.max_body_bytes:
-        raise _too_large(limits)
-
-
-def _too_large(limits: ChannelLimits) -> RejectedRequest:
-    return RejectedRequest(
-        413,
-        "body_too_large",
-        f"La requête dépasse la taille maximale de {limits.max_body_bytes // 1024} Ko.",
+def _too_large(limits: ChannelLimits) -> WebhookError:
+    return WebhookError(
+        413, f"La requête dépasse la taille maximale de {limits.max_body_bytes // 1024} Ko.", "body_too_large"
     )
 
 
 def parse_message(body: bytes, limits: ChannelLimits) -> IncomingMessage:
-    """The sender, text and metadata of a webhook body, or RejectedRequest saying what is wrong."""
+    """The sender, text and metadata of a webhook body, or WebhookError saying what is wrong."""
     if len(body) > limits.max_body_bytes:
         raise _too_large(limits)
     try:
         decoded = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise RejectedRequest(
-            400, "invalid_utf8", "Le corps de la requête n'est pas encodé en UTF-8."
+        raise WebhookError(
+            400, "Le corps de la requête n'est pas encodé en UTF-8.", "invalid_utf8"
         ) from error
     if not decoded.strip():
-        raise RejectedRequest(400, "empty_body", "Le corps de la requête est vide.")
+        raise WebhookError(400, "Le corps de la requête est vide.", "empty_body")
     try:
         payload = json.loads(decoded)
     except json.JSONDecodeError as error:
-        raise RejectedRequest(
-            400, "invalid_json", "Le corps de la requête n'est pas du JSON valide."
-        ) from error
+        raise WebhookError(400, "Le corps de la requête n'est pas du JSON valide.", "invalid_json") from error
     if not isinstance(payload, dict):
-        raise RejectedRequest(
+        raise WebhookError(
             400,
-            "not_an_object",
             'Le corps de la requête doit être un objet JSON : {"sender": …, "message": …}.',
+            "not_an_object",
         )
 
     sender = payload.get("sender")
     if isinstance(sender, int) and not isinstance(sender, bool):
         sender = str(sender)
     if sender is None:
-        raise RejectedRequest(400, "missing_sender", "Le champ « sender » est obligatoire.")
+        raise WebhookError(400, "Le champ « sender » est obligatoire.", "missing_sender")
     if not isinstance(sender, str):
-        raise RejectedRequest(
-            400, "invalid_sender", "Le champ « sender » doit être une chaîne de caractères."
-        )
+        raise WebhookError(400, "Le champ « sender » doit être une chaîne de caractères.", "invalid_sender")
     sender = _printable(sender.strip(), "Le champ « sender »")
     if not sender:
-        raise RejectedRequest(400, "empty_sender", "Le champ « sender » est vide.")
+        raise WebhookError(400, "Le champ « sender » est vide.", "empty_sender")
     if len(sender) > limits.max_sender_chars:
-        raise RejectedRequest(
-            400, "sender_too_long", f"Le champ « sender » dépasse {limits.max_sender_chars} caractères."
+        raise WebhookError(
+            400, f"Le champ « sender » dépasse {limits.max_sender_chars} caractères.", "sender_too_long"
         )
 
     text = payload.get("message")
     if text is None:
-        raise RejectedRequest(400, "missing_message", "Le champ « message » est obligatoire.")
+        raise WebhookError(400, "Le champ « message » est obligatoire.", "missing_message")
     if not isinstance(text, str):
-        raise RejectedRequest(
-            400, "invalid_message", "Le champ « message » doit être une chaîne de caractères."
-        )
+        raise WebhookError(400, "Le champ « message » doit être une chaîne de caractères.", "invalid_message")
     text = _printable(text, "Le message")
     if not text.strip():
-        raise RejectedRequest(400, "empty_message", "Le message est vide.")
+        raise WebhookError(400, "Le message est vide.", "empty_message")
     if len(text) > limits.max_message_chars:
-        raise RejectedRequest(
-            413, "message_too_long", f"Le message dépasse {limits.max_message_chars} caractères."
+        raise WebhookError(
+            413, f"Le message dépasse {limits.max_message_chars} caractères.", "message_too_long"
         )
 
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
-        raise RejectedRequest(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON.")
+        raise WebhookError(400, "Le champ « metadata » doit être un objet JSON.", "invalid_metadata")
     return IncomingMessage(sender=sender, text=text, metadata=metadata)
-
-
-# Per-turn flag raised by the log handler below; each request's task has its own context.
-_turn_failures: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
-    "coordo_turn_failures", default=None
-)
-
-
-class _ActionFailureProbe(logging.Handler):
-    """Notes, for the turn being handled, that Rasa swallowed a custom action's exception."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        failures = _turn_failures.get()
-        if failures is not None and record.getMessage().startswith(_ACTION_FAILURE_LOG):
-            failures.append(record.getMessage())
-
-
-_probe = _ActionFailureProbe(level=logging.ERROR)
-
-
-def install_action_failure_probe() -> None:
-    """Attach the probe to Rasa's processor logger (once; called when the channel starts)."""
-    processor_logger = logging.getLogger(_PROCESSOR_LOGGER)
-    if _probe not in processor_logger.handlers:
-        processor_logger.addHandler(_probe)
-
-
-def install_cached_action_validation() -> None:
-    """Validate action-server answers with a validator built once instead of once per call.
-
-    Rasa 3.6 checks every answer of the action server with `jsonschema.validate(result,
-    schema)`, which starts by checking Rasa's own constant schema against the JSON Schema
-    2020-12 meta-schema: about 25 ms per custom action call on this project's machines, more
-    than the action itself, and paid twice by a form turn (see docs/performance.md). Same
-    schema, same error (the best match, with Rasa's explanation appended), none of that cost.
-    """
-    from jsonschema import ValidationError
-    from jsonschema.exceptions import best_match
-    from jsonschema.validators import validator_for
-    from rasa.core.actions.action import RemoteAction
-
-    if getattr(RemoteAction._validate_action_result, "_cached_validator", False):
-        return
-    validators: dict[type, Any] = {}
-
-    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-        validator = validators.get(type(self))
-        if validator is None:
-            schema = self.action_response_format_spec()
-            validator = validators[type(self)] = validator_for(schema)(schema)
-        error: ValidationError | None = best_match(validator.iter_errors(result))
-        if error is not None:
-            error.message += (
-                ". Failed to validate Action server response from API, make sure your response "
-                "from the Action endpoint is valid."
-            )
-            raise error
-        return True
-
-    _validate_action_result._cached_validator = True  # type: ignore[attr-defined]
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-
-
-def _raise_tracker_store_error(error: Exception) -> None:
-    raise error
-
-
-def make_tracker_store_strict(agent: Any) -> None:
-    """Let tracker-store errors fail the turn instead of being papered over.
-
-    Rasa wraps every tracker store in a FailSafeTrackerStore that, when the database fails,
-    answers the turn from a blank conversation (retrieve returns None) and saves it in process
-    memory: the user gets an answer without context and the message never reaches the
-    database. Its error callback is called inside the `except`; raising there makes the turn
-    fail, so the channel answers 503 and nothing diverges from the database.
-    """
-    from rasa.core.tracker_store import FailSafeTrackerStore
-
-    store = getattr(agent, "tracker_store", None)
-    if (
-        isinstance(store, FailSafeTrackerStore)
-        and store._on_tracker_store_error is not _raise_tracker_store_error
-    ):
-        store._on_tracker_store_error = _raise_tracker_store_error
-
-
-@dataclass
-class TurnOutcome:
-    messages: list[dict[str, Any]]
-    completed: bool
-    failed_actions: list[str]
-    error: BaseException | None = None
-
-
-async def run_turn(
-    on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    message: UserMessage,
-    collector: CollectingOutputChannel,
-    timeout: float,
-) -> TurnOutcome:
-    """Handle one user message within `timeout` seconds.
-
-    Past the deadline the turn is cancelled rather than left running: Rasa writes the tracker
-    only at the end of a turn and releases its lock on cancellation, so nothing half-done is
-    stored and the next message of the conversation is not kept waiting.
-    """
-    failures: list[str] = []
-    token = _turn_failures.set(failures)
-    try:
-        task = asyncio.ensure_future(on_new_message(message))
-    finally:
-        _turn_failures.reset(token)
-    done, _ = await asyncio.wait({task}, timeout=timeout)
-    if not done:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        # The turn may have finished between the deadline and the cancellation.
-        if task.cancelled() or task.exception() is not None:
-            return TurnOutcome(list(collector.messages), completed=False, failed_actions=failures)
-    error = task.exception()
-    if error is not None:
-        return TurnOutcome(list(collector.messages), completed=False, failed_actions=failures, error=error)
-    return TurnOutcome(list(collector.messages), completed=True, failed_actions=failures)
 
 
 def _bot_message(sender: str, text: str) -> list[dict[str, str]]:
     return [{"recipient_id": sender, "text": text}]
 
 
-def _rejection(error: RejectedRequest) -> HTTPResponse:
+def _rejection(error: WebhookError) -> HTTPResponse:
+    # The REST channel's clients branch on the code; the reason is for the person reading it.
     return response.json({"error": error.code, "reason": error.reason}, status=error.status)
 
 
@@ -388,19 +222,11 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Called once, in the Rasa server process, when the channel is mounted.
-        install_action_failure_probe()
-        install_cached_action_validation()
+        rasa_patches.install()
         module = inspect.getmodule(self)
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
-
-        @webhook.listener("after_server_start")
-        async def strict_tracker_store(app: Any, _loop: Any) -> None:
-            # The agent is loaded by Rasa's own before_server_start listener.
-            make_tracker_store_strict(getattr(app.ctx, "agent", None))
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        rasa_patches.strict_tracker_store_on_start(webhook)
+        health_route(webhook)
 
         # Streamed: otherwise Sanic buffers the whole body (up to 100 MB) before the size
         # check can run.
@@ -411,13 +237,10 @@ class GuardedRestInput(RestInput):
         return webhook
 
     async def _read(self, request: Request) -> bytes:
-        check_body_size(request.headers.get("content-length"), self.limits)
         try:
-            return await read_body(request, self.limits.max_body_bytes)
-        except WebhookError as error:
-            raise _too_large(self.limits) from error
+            return await read_body(request, self.limits.max_body_bytes, _too_large(self.limits))
         except SanicException as error:
-            raise RejectedRequest(400, "invalid_body", "Le corps de la requête est illisible.") from error
+            raise WebhookError(400, "Le corps de la requête est illisible.", "invalid_body") from error
 
     async def handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -425,8 +248,8 @@ class GuardedRestInput(RestInput):
         try:
             incoming = parse_message(await self._read(request), self.limits)
             if request.args.get("stream", "false").lower() != "false":
-                raise RejectedRequest(400, "stream_unsupported", "Le mode « stream » n'est pas proposé.")
-        except RejectedRequest as error:
+                raise WebhookError(400, "Le mode « stream » n'est pas proposé.", "stream_unsupported")
+        except WebhookError as error:
             return _rejection(error)
 
         # The client names its conversation, but only inside this channel's namespace.
@@ -434,15 +257,14 @@ class GuardedRestInput(RestInput):
         address = client_address(request.ip, request.headers.get("x-forwarded-for"), self.trusted_proxies)
         refused = await self.limiter.check(sender_id, address)
         if refused is not None:
-            text = RATE_LIMITED_TEXT if refused == SENDER else BUSY_TEXT
             return response.json(
-                _bot_message(incoming.sender, text),
+                _bot_message(incoming.sender, refusal_text(refused)),
                 status=429,
                 headers={"Retry-After": str(self.limiter.limits.retry_after())},
             )
 
         # Again per request: a model loaded through Rasa's HTTP API comes with a new agent.
-        make_tracker_store_strict(getattr(request.app.ctx, "agent", None))
+        rasa_patches.make_tracker_store_strict(getattr(request.app.ctx, "agent", None))
         collector = CollectingOutputChannel()
         message = UserMessage(
             incoming.text,

@@ -1,9 +1,12 @@
-"""Plumbing shared by the Messenger and Teams webhooks.
+"""Plumbing shared by the channels' HTTP endpoints.
 
-Both platforms post JSON to a public URL and retry when the answer is slow or not 2xx, so
-the two connectors do the same things around their own checks: read the body with a size
-cap before anything parses it, turn bad input into a 4xx with a reason, acknowledge at
-once and run the dialogue in a background task, and drop events delivered twice.
+Every channel: the health route, the request error type (a 4xx with a reason) and the body
+reader with a size cap enforced before anything parses it (the REST channel, Messenger and
+Teams).
+
+Messenger and Teams post JSON to a public URL and retry when the answer is slow or not 2xx,
+so those two connectors also acknowledge at once and run the dialogue in a background task,
+and drop events delivered twice.
 
 De-duplication is in Redis (``SET NX`` with an expiry) when a lock store URL is configured,
 so that with several Rasa instances behind the load balancer a redelivery reaching another
@@ -21,10 +24,12 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
-from sanic import response
+from sanic import Blueprint, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.settings import config_number
 
 logger = logging.getLogger(__name__)
 
@@ -40,42 +45,51 @@ DRAIN_SECONDS = 10.0
 
 
 class WebhookError(Exception):
-    """A request the webhook refuses: the HTTP status and a reason for the sender."""
+    """A request a channel refuses: the HTTP status, a French reason for the sender and a
+    short code (the REST channel's clients branch on it; Messenger and Teams show the reason).
+    """
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, code: str = "invalid_request") -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.code = code
 
     def to_response(self) -> HTTPResponse:
+        """The answer of the Messenger and Teams webhooks (the REST channel answers its own way)."""
         return response.json({"error": self.reason}, status=self.status)
+
+
+def health_route(blueprint: Blueprint) -> None:
+    """``GET /`` under the channel's prefix answers ``{"status": "ok"}`` (Rasa's convention)."""
+
+    @blueprint.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
 
 
 def parse_limit(value: Any, default: int = DEFAULT_MAX_BODY_BYTES) -> int:
     """Read a ``max_body_bytes`` credential: a positive integer, or ``default`` when empty."""
-    if value is None or value == "":
-        return default
-    try:
-        limit = int(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"max_body_bytes doit être un nombre entier d'octets, reçu {value!r}") from exc
-    if limit <= 0:
-        raise ValueError(f"max_body_bytes doit être strictement positif, reçu {limit}")
-    return limit
+    return config_number(value, "max_body_bytes", default, positive=True)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body of a streamed request, refused with 413 as soon as it exceeds ``limit``.
+async def read_body(request: Request, limit: int, too_large: WebhookError | None = None) -> bytes:
+    """The raw body of a streamed request, refused as soon as it exceeds ``limit``.
 
     The route must be declared with ``stream=True``: otherwise Sanic has already buffered
-    the whole body (up to its 100 MB default) before the handler runs.
+    the whole body (up to its 100 MB default) before the handler runs. The declared size is
+    checked before anything is read.
 
     Raises:
-        WebhookError: 413 when the declared or actual size is above ``limit``.
+        WebhookError: ``too_large`` (by default a 413 naming the limit) when the declared or
+            actual size is above ``limit``; 400 when Content-Length is not a number.
     """
-    too_large = WebhookError(413, f"Corps de requête trop volumineux (limite : {limit} octets).")
+    if too_large is None:
+        too_large = WebhookError(
+            413, f"Corps de requête trop volumineux (limite : {limit} octets).", "body_too_large"
+        )
     declared = request.headers.get("content-length")
-    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+    if declared is not None and declared_length(declared) > limit:
         _stop_reading(request, limit)
         raise too_large
     if request.stream is None:
@@ -92,6 +106,18 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise too_large
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def declared_length(content_length: str) -> int:
+    """The size a Content-Length header declares.
+
+    Raises:
+        WebhookError: 400 when it is not a number of bytes.
+    """
+    try:
+        return int(content_length)
+    except ValueError as error:
+        raise WebhookError(400, "L'en-tête Content-Length est invalide.", "invalid_length") from error
 
 
 def _stop_reading(request: Request, limit: int) -> None:
