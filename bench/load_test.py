@@ -37,7 +37,7 @@ from bench.scaled import rasa_urls, scaled_settings, start_scaled_stack
 from bench.scenarios import Scenario, load_scenarios
 from bench.services import REDIS_URL, TemporaryDatabase, postgres_problem, redis_problem
 from bench.store_check import all_problems
-from bot.channels.rest import UNAVAILABLE_TEXT
+from bot.channels.wording import UNAVAILABLE_TEXT
 from bot.runtime import model_path as current_model_path
 from bot.settings import VAR_DIR
 

@@ -42,10 +42,10 @@ async def profile(
     from rasa.core.utils import AvailableEndpoints
 
     if not rasa_default:
-        # What the guarded REST channel installs in every Rasa server process.
-        from bot.channels.rest import install_cached_action_validation
+        # What every channel installs in the Rasa server process.
+        from bot import rasa_patches
 
-        install_cached_action_validation()
+        rasa_patches.install()
     agent = await load_agent(
         model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(endpoints))
     )

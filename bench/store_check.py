@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bench.client import TurnResult
-from bot.channels.rest import UNAVAILABLE_TEXT
+from bot.channels.wording import UNAVAILABLE_TEXT
 from bot.redaction import redact
 
 

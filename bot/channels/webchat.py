@@ -44,28 +44,28 @@ from rasa.core.channels.channel import (
     decode_bearer_token,
 )
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from sanic import Blueprint, Sanic, response
+from sanic import Blueprint, Sanic
 from sanic.request import Request
-from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
+from bot import rasa_patches
 from bot.channels.identity import WEBCHAT, SessionSigner, load_webchat_secret, namespaced, platform_id
 from bot.channels.ratelimit import (
-    BUSY_TEXT,
-    RATE_LIMITED_TEXT,
-    SENDER,
     MessageLimiter,
     client_address,
     parse_networks,
+    refusal_text,
     shared_limiter,
 )
+from bot.channels.webhook import health_route
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# Longer than any real question; the widget stops typing at this length too, so only a
-# hand-made client ever reaches it.
+# Longer than any real question, and the REST channel's limit too (ChannelLimits). The
+# widget stops typing at 1,000 characters (MAX_INPUT_CHARS in bot/web/static/widget/
+# webchat.js), so only a hand-made client ever reaches this one.
 MAX_MESSAGE_CHARS = 2000
 # The widget sends no metadata; a few kB leave room for a page's own integration while a
 # client can no longer have a megabyte stored with every message.
@@ -230,6 +230,7 @@ class WebchatInput(SocketIOInput):
         return client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"), self.trusted_proxies)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rasa_patches.install()
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self.cors_allowed_origins,
@@ -239,9 +240,8 @@ class WebchatInput(SocketIOInput):
         self.sio = sio
         namespace = self.namespace
 
-        @socketio_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        rasa_patches.strict_tracker_store_on_start(socketio_webhook)
+        health_route(socketio_webhook)
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
@@ -303,8 +303,8 @@ class WebchatInput(SocketIOInput):
             refused = await self.limiter.check(sender_id, session.get("address") or "?")
             if refused is not None:
                 # Told to this socket only: the other tabs of the session are not concerned.
-                text = RATE_LIMITED_TEXT if refused == SENDER else BUSY_TEXT
-                await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=namespace)
+                notice = {"text": refusal_text(refused)}
+                await sio.emit(self.bot_message_evt, notice, room=sid, namespace=namespace)
                 return
             message = UserMessage(
                 text,

@@ -77,8 +77,10 @@ async def read_body(request: Request, limit: int, too_large: WebhookError | None
     """The raw body of a streamed request, refused as soon as it exceeds ``limit``.
 
     The route must be declared with ``stream=True``: otherwise Sanic has already buffered
-    the whole body (up to its 100 MB default) before the handler runs. The declared size is
-    checked before anything is read.
+    the whole body (up to its 100 MB default) before the handler runs. A declared size over
+    the limit is refused before anything is read, and Sanic then discards the declared body
+    so that the client, still sending it, can read the answer. A body of unknown size
+    (chunked) is refused once it passes the limit and cut off shortly after.
 
     Raises:
         WebhookError: ``too_large`` (by default a 413 naming the limit) when the declared or
@@ -90,7 +92,6 @@ async def read_body(request: Request, limit: int, too_large: WebhookError | None
         )
     declared = request.headers.get("content-length")
     if declared is not None and declared_length(declared) > limit:
-        _stop_reading(request, limit)
         raise too_large
     if request.stream is None:
         # Non-streaming route (or a test client that preloaded the body).
@@ -123,7 +124,8 @@ def declared_length(content_length: str) -> int:
 def _stop_reading(request: Request, limit: int) -> None:
     # After the handler answers, Sanic reads and discards the rest of the body up to this
     # size, then closes the connection. A little over the limit is drained so the client can
-    # read its 413 (closing a socket with unread data resets it); a huge upload is cut off.
+    # read its 413 (closing a socket with unread data resets it); a huge upload of unknown
+    # size is cut off.
     if request.stream is not None:
         request.stream.request_max_size = max(limit * 4, DRAIN_ALLOWANCE_BYTES)
 

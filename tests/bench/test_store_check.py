@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from bench.client import TurnResult, percentile
 from bench.store_check import StoredConversation, StoredTurn, conversation_problems, load_conversation
-from bot.channels.rest import UNAVAILABLE_TEXT
+from bot.channels.wording import UNAVAILABLE_TEXT
 
 
 def sent(text: str, answers: list[str], status: int = 200) -> TurnResult:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from bench.client import RestClient, TurnResult
 from bench.scaled import ScaledStack
 from bench.store_check import conversation_problems, load_conversation
-from bot.channels.rest import RATE_LIMITED_TEXT, UNAVAILABLE_TEXT
+from bot.channels.wording import RATE_LIMITED_TEXT, UNAVAILABLE_TEXT
 from tests.scale.conftest import BURST, RATE_PER_SECOND
 
 pytestmark = pytest.mark.services

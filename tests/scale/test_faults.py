@@ -23,7 +23,7 @@ from bench.scaled import ScaledStack, rasa_urls
 from bench.scenarios import load_scenarios, scenario
 from bench.services import ensure_postgres_running, postgres_restart_problem, restart_postgres
 from bench.store_check import conversation_problems, load_conversation
-from bot.channels.rest import UNAVAILABLE_TEXT
+from bot.channels.wording import UNAVAILABLE_TEXT
 from tests.scale.conftest import TURN_TIMEOUT
 
 pytestmark = pytest.mark.services

@@ -21,21 +21,22 @@ from rasa.core.channels.channel import UserMessage
 
 from bench.services import REDIS_URL
 from bot.channels.messenger import (
-    ATTACHMENT_REPLY,
-    MAX_QUICK_REPLIES,
-    MAX_TEXT_CHARS,
     MessengerInput,
-    appsecret_proof,
     extract_events,
     handshake_answer,
-    messages_for_buttons,
     messenger_signature,
-    plain_text,
-    split_text,
     verify_signature,
 )
-from bot.channels.rest import UNAVAILABLE_TEXT
+from bot.channels.messenger_output import (
+    MAX_QUICK_REPLIES,
+    MAX_TEXT_CHARS,
+    appsecret_proof,
+    messages_for_buttons,
+    plain_text,
+    split_text,
+)
 from bot.channels.webhook import Deduplicator, WebhookError
+from bot.channels.wording import ATTACHMENT_REPLY, UNAVAILABLE_TEXT
 from tests.bot.channels.conftest import StandIn, serve_channel
 from tests.conftest import require_services
 

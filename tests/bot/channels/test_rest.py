@@ -1,21 +1,13 @@
-"""The guarded REST channel's checks, rate limiters and turn deadline, without Rasa."""
+"""The guarded REST channel's request parsing and limits, without a server."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 
 import pytest
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels.rest import (
-    ChannelLimits,
-    RejectedRequest,
-    check_body_size,
-    parse_message,
-    run_turn,
-)
+from bot.channels.rest import ChannelLimits, parse_message
+from bot.channels.webhook import WebhookError, declared_length
 
 LIMITS = ChannelLimits()
 
@@ -70,21 +62,17 @@ def test_accepts_well_formed_messages(raw: bytes, sender: str, text: str) -> Non
     ],
 )
 def test_rejects_bad_input_with_a_french_reason(raw: bytes, status: int, code: str) -> None:
-    with pytest.raises(RejectedRequest) as caught:
+    with pytest.raises(WebhookError) as caught:
         parse_message(raw, LIMITS)
     assert (caught.value.status, caught.value.code) == (status, code)
     assert caught.value.reason.endswith(".") and caught.value.reason[0].isupper()
 
 
-def test_declared_size_is_checked_before_reading() -> None:
-    check_body_size(None, LIMITS)
-    check_body_size(str(LIMITS.max_body_bytes), LIMITS)
-    with pytest.raises(RejectedRequest) as caught:
-        check_body_size(str(LIMITS.max_body_bytes + 1), LIMITS)
-    assert caught.value.status == 413
-    with pytest.raises(RejectedRequest) as caught:
-        check_body_size("beaucoup", LIMITS)
-    assert caught.value.status == 400
+def test_declared_size_must_be_a_number() -> None:
+    assert declared_length(str(LIMITS.max_body_bytes)) == LIMITS.max_body_bytes
+    with pytest.raises(WebhookError) as caught:
+        declared_length("beaucoup")
+    assert (caught.value.status, caught.value.code) == (400, "invalid_length")
 
 
 def test_limits_come_from_the_credentials_block() -> None:
@@ -99,115 +87,3 @@ def test_limits_come_from_the_credentials_block() -> None:
         ChannelLimits.from_credentials({"max_body_bytes": 0})
     with pytest.raises(ValueError, match="nombre"):
         ChannelLimits.from_credentials({"turn_timeout": "vite"})
-
-
-def message(collector: CollectingOutputChannel) -> UserMessage:
-    return UserMessage("bonjour", collector, "s1", input_channel="rest")
-
-
-async def test_slow_turn_is_cancelled_at_the_deadline() -> None:
-    state = {"cancelled": False}
-
-    async def slow_handler(user_message: UserMessage) -> None:
-        await user_message.output_channel.send_text_message(user_message.sender_id, "début")
-        try:
-            await asyncio.sleep(30)
-        except asyncio.CancelledError:
-            state["cancelled"] = True
-            raise
-
-    collector = CollectingOutputChannel()
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    outcome = await run_turn(slow_handler, message(collector), collector, timeout=0.3)
-    assert loop.time() - started < 2
-    assert not outcome.completed and outcome.error is None and state["cancelled"]
-
-
-async def test_failed_action_is_reported_for_its_own_turn_only() -> None:
-    from bot.channels.rest import install_action_failure_probe
-
-    install_action_failure_probe()
-    processor_logger = logging.getLogger("rasa.core.processor")
-
-    async def failing(user_message: UserMessage) -> None:
-        await asyncio.sleep(0.05)
-        processor_logger.error("Encountered an exception while running action 'action_answer_topic'.")
-
-    async def fine(user_message: UserMessage) -> None:
-        await asyncio.sleep(0.05)
-        await user_message.output_channel.send_text_message(user_message.sender_id, "réponse")
-
-    first, second = CollectingOutputChannel(), CollectingOutputChannel()
-    failed, succeeded = await asyncio.gather(
-        run_turn(failing, message(first), first, timeout=5),
-        run_turn(fine, message(second), second, timeout=5),
-    )
-    assert failed.completed and failed.failed_actions and failed.messages == []
-    assert succeeded.completed and not succeeded.failed_actions
-    assert [m["text"] for m in succeeded.messages] == ["réponse"]
-
-
-async def test_turn_error_is_returned_not_raised() -> None:
-    async def broken(user_message: UserMessage) -> None:
-        raise RuntimeError("base injoignable")
-
-    collector = CollectingOutputChannel()
-    outcome = await run_turn(broken, message(collector), collector, timeout=5)
-    assert not outcome.completed and isinstance(outcome.error, RuntimeError)
-
-
-def test_cached_action_validation_accepts_and_refuses_like_rasa() -> None:
-    import jsonschema
-    from rasa.core.actions.action import RemoteAction
-
-    from bot.channels.rest import install_cached_action_validation
-
-    action = RemoteAction("action_answer_topic", None)
-    valid = {
-        "events": [{"event": "slot", "name": "region", "value": "bretagne"}],
-        "responses": [{"text": "a"}],
-    }
-    invalid = {"events": [{"event": "slot", "name": 12}], "responses": "pas une liste"}
-    schema = RemoteAction.action_response_format_spec()
-    with pytest.raises(jsonschema.ValidationError) as rasa_error:
-        jsonschema.validate(invalid, schema)
-
-    install_cached_action_validation()
-    install_cached_action_validation()  # idempotent
-    assert getattr(RemoteAction._validate_action_result, "_cached_validator", False)
-    assert action._validate_action_result(valid) is True
-    with pytest.raises(jsonschema.ValidationError) as cached_error:
-        action._validate_action_result(invalid)
-    assert cached_error.value.message.startswith(rasa_error.value.message)
-    assert "Failed to validate Action server response" in cached_error.value.message
-
-
-async def test_strict_tracker_store_fails_the_turn_instead_of_forgetting(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import sqlalchemy as sa
-    from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import UserUttered
-
-    from bot.channels.rest import make_tracker_store_strict
-
-    domain = Domain.empty()
-    inner = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
-    tracker = await inner.get_or_create_tracker("s1")
-    tracker.update(UserUttered("bonjour"))
-    await inner.save(tracker)
-    with inner.engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE events"))
-
-    class Agent:
-        tracker_store = FailSafeTrackerStore(inner)
-
-    # Rasa's default: the failure is logged and the conversation silently starts from nothing.
-    assert await Agent.tracker_store.retrieve("s1") is None
-    make_tracker_store_strict(Agent)
-    make_tracker_store_strict(Agent)
-    with pytest.raises(sa.exc.OperationalError):
-        await Agent.tracker_store.retrieve("s1")
-    with pytest.raises(sa.exc.OperationalError):
-        await Agent.tracker_store.save(tracker)
-    make_tracker_store_strict(object())  # no agent yet: nothing to do

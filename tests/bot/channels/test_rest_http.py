@@ -9,8 +9,9 @@ import aiohttp
 import pytest
 from limits.storage import MemoryStorage
 
-from bot.channels.ratelimit import RATE_LIMITED_TEXT, MessageLimiter, RateLimits, parse_networks
+from bot.channels.ratelimit import MessageLimiter, RateLimits, parse_networks
 from bot.channels.rest import ChannelLimits, GuardedRestInput
+from bot.channels.wording import RATE_LIMITED_TEXT
 from tests.bot.channels.conftest import serve_channel
 
 LOOPBACK = parse_networks(["127.0.0.1"])

@@ -16,14 +16,9 @@ import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from bot.channels.rest import UNAVAILABLE_TEXT
-from bot.channels.teams import (
-    ATTACHMENT_REPLY,
-    CONNECTOR_SCOPE,
-    TeamsInput,
-    activity_with_buttons,
-    strip_bot_mentions,
-)
+from bot.channels.teams import TeamsInput, strip_bot_mentions
+from bot.channels.teams_output import CONNECTOR_SCOPE, activity_with_buttons
+from bot.channels.wording import ATTACHMENT_REPLY, UNAVAILABLE_TEXT
 from tests.bot.channels.conftest import APP_ID, TENANT_ID, KeyPair, StandIn, make_token, serve_channel
 
 BOT_ID = f"28:{APP_ID}"

@@ -1,4 +1,4 @@
-"""Helpers shared by the Messenger and Teams webhooks."""
+"""Helpers shared by the channels' HTTP endpoints."""
 
 from __future__ import annotations
 

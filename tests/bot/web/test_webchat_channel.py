@@ -16,7 +16,7 @@ from limits.storage import MemoryStorage
 from sanic import Sanic
 
 from bot.channels.identity import SessionSigner
-from bot.channels.ratelimit import BUSY_TEXT, RATE_LIMITED_TEXT, MessageLimiter, RateLimits
+from bot.channels.ratelimit import MessageLimiter, RateLimits
 from bot.channels.webchat import (
     MAX_MESSAGE_CHARS,
     MAX_METADATA_BYTES,
@@ -25,6 +25,7 @@ from bot.channels.webchat import (
     parse_origins,
     valid_session_id,
 )
+from bot.channels.wording import BUSY_TEXT, RATE_LIMITED_TEXT
 from tests.bot.web.echo_channel import TEST_SESSION_SECRET, EchoServer, free_port, start_echo_server
 
 ALLOWED = "http://portail.test:8080"
