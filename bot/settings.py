@@ -24,7 +24,7 @@ def config_number(
     default: Number,
     *,
     kind: type[Number] = int,
-    positive: bool = False,  # type: ignore[assignment]
+    positive: bool = False,
 ) -> Number:
     """A number from the environment or a channel's block in credentials.yml.
 
