@@ -6,7 +6,7 @@ import logging
 import threading
 from functools import lru_cache
 
-from bot.settings import Settings
+from knowledge.config import KnowledgeSettings
 from knowledge.query import KnowledgeBase
 from knowledge.search import SearchIndex
 
@@ -20,9 +20,9 @@ def default_knowledge_base() -> KnowledgeBase:
     Its pool follows DB_POOL_SIZE / DB_MAX_OVERFLOW like Rasa's, so docs/deployment.md's
     connection budget holds for the action servers too.
     """
-    settings = Settings.from_env()
+    settings = KnowledgeSettings.from_env()
     return KnowledgeBase.from_url(
-        settings.knowledge_db_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        settings.db_url, pool_size=settings.pool_size, max_overflow=settings.max_overflow
     )
 
 

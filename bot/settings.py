@@ -8,43 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = ROOT / "var"
+# knowledge/ may not import bot/, so the settings it needs live in knowledge.config: the paths,
+# the knowledge base's variables and the one parser of numeric settings. They are re-exported
+# here, so every module of bot/ keeps importing them from bot.settings.
+from knowledge.config import ROOT, VAR_DIR, KnowledgeSettings, config_number
 
-
-Number = TypeVar("Number", int, float)
-
-
-def config_number(
-    value: Any,
-    name: str,
-    default: Number,
-    *,
-    kind: type[Number] = int,
-    positive: bool = False,
-) -> Number:
-    """A number from the environment or a channel's block in credentials.yml.
-
-    The one parser of numeric settings: absent or empty means ``default``; ``kind`` is int
-    (the default) or float.
-
-    Raises:
-        ValueError: ``value`` is not a number of that kind, or is not above zero when
-            ``positive`` is asked.
-    """
-    if value is None or value == "":
-        return default
-    try:
-        number = kind(value)
-    except (TypeError, ValueError) as exc:
-        noun = "un nombre entier" if kind is int else "un nombre"
-        raise ValueError(f"{name} doit être {noun}, reçu {value!r}") from exc
-    if positive and not number > 0:
-        raise ValueError(f"{name} doit être strictement positif, reçu {number}")
-    return number
+__all__ = ["ROOT", "VAR_DIR", "Settings", "config_number"]
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
@@ -68,11 +38,11 @@ class Settings:
     host: str = "127.0.0.1"
     # SQLite files under var/ by default; any SQLAlchemy URL (postgresql://…) at scale.
     tracker_store_url: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
-    knowledge_db_url: str = f"sqlite:///{VAR_DIR / 'knowledge.db'}"
+    knowledge_db_url: str = KnowledgeSettings.db_url
     # Empty means Rasa's in-memory lock store; redis://host:port/db at scale.
     lock_store_url: str = ""
-    db_pool_size: int = 5
-    db_max_overflow: int = 5
+    db_pool_size: int = KnowledgeSettings.pool_size
+    db_max_overflow: int = KnowledgeSettings.max_overflow
     action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
     cors_origins: list[str] = field(
         default_factory=lambda: ["http://127.0.0.1:8080", "http://localhost:8080"]
@@ -98,6 +68,7 @@ class Settings:
         action_port = _int(env, "ACTION_PORT", cls.action_port)
         web_port = _int(env, "WEB_PORT", cls.web_port)
         host = env.get("BIND_HOST", cls.host)
+        knowledge = KnowledgeSettings.from_env(env)
         default_origins = [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
         return cls(
             rasa_port=rasa_port,
@@ -105,10 +76,10 @@ class Settings:
             web_port=web_port,
             host=host,
             tracker_store_url=env.get("TRACKER_STORE_URL") or cls.tracker_store_url,
-            knowledge_db_url=env.get("KNOWLEDGE_DB_URL") or cls.knowledge_db_url,
+            knowledge_db_url=knowledge.db_url,
             lock_store_url=env.get("LOCK_STORE_URL", ""),
-            db_pool_size=_int(env, "DB_POOL_SIZE", cls.db_pool_size),
-            db_max_overflow=_int(env, "DB_MAX_OVERFLOW", cls.db_max_overflow),
+            db_pool_size=knowledge.pool_size,
+            db_max_overflow=knowledge.max_overflow,
             action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{action_port}/webhook",
             cors_origins=_list(env, "CORS_ORIGINS", default_origins),
             review_secret_key=env.get("REVIEW_SECRET_KEY", ""),

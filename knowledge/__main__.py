@@ -1,7 +1,7 @@
 """Command line: `python -m knowledge load [--url URL]`, `check` and `conflicts`.
 
-`load` validates the data files and replaces the knowledge base (default URL: KNOWLEDGE_DB_URL
-through bot.settings); `check` only validates, and also checks every quote against the source
+`load` validates the data files and replaces the knowledge base (default URL: KNOWLEDGE_DB_URL,
+read by knowledge.config); `check` only validates, and also checks every quote against the source
 documents when they are available, and that no text is firmer than its quote
 (`knowledge.modality`). Both exit with status 1 on bad data. `conflicts` lists the
 disagreements between documents (Markdown, see knowledge/conflicts.py); `--write FILE` writes it,
@@ -16,23 +16,16 @@ from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from knowledge.config import SEEDS_DIR, KnowledgeSettings
 from knowledge.db import make_engine
 from knowledge.loader import DEFAULT_DATA_DIR, KnowledgeDataError, load, read_data
 from knowledge.modality import dataset_problems
 
 
-def _default_seeds_dir() -> Path:
-    from bot.settings import ROOT
-
-    return ROOT.parent / "shared" / "seeds"
-
-
 def _load(args: argparse.Namespace) -> int:
     url = args.url
     if url is None:
-        from bot.settings import Settings
-
-        url = Settings.from_env().knowledge_db_url
+        url = KnowledgeSettings.from_env().db_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -55,7 +48,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    seeds = args.seeds if args.seeds is not None else _default_seeds_dir()
+    seeds = args.seeds if args.seeds is not None else SEEDS_DIR
     if not seeds.is_dir():
         print(f"Documents sources introuvables ({seeds}) : citations non vérifiées.")
         seeds = None

@@ -11,7 +11,6 @@ from functools import lru_cache
 from knowledge.geography import (
     AMBIGUOUS_NAMES,
     DEPARTMENTS,
-    NATIONAL,
     REGION_ALIASES,
 )
 from knowledge.geography import REGION_NAMES as _REGION_NAMES
@@ -363,7 +362,3 @@ def department_region(code: str) -> str | None:
     """Region id of a département code, or None."""
     normalised = _department_code(code.strip()) if code.strip() else None
     return _DEPARTMENT_BY_CODE[normalised][1] if normalised else None
-
-
-def is_national(region: str | None) -> bool:
-    return region == NATIONAL
