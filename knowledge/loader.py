@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from knowledge import communes, models, validation
+from knowledge import communes, models, schema, validation
 from knowledge.db import make_engine, session_scope
-from knowledge.validation import DEFAULT_DATA_DIR, Dataset, KnowledgeDataError, Problem, glossary_key
+from knowledge.names import STRUCTURE_IDS
+from knowledge.validation import DEFAULT_DATA_DIR, KnowledgeDataError, Problem, glossary_key
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -38,10 +40,57 @@ __all__ = [
     "stored_hash",
 ]
 
+
 # Bump when the tables change: a database loaded by an older version is then reloaded.
 SCHEMA_VERSION = "1"
 HASH_KEY = "data_hash"
 SCHEMA_KEY = "schema_version"
+
+
+@dataclass
+class Dataset:
+    """Validated content of the data files, ready to insert (plain dicts, source keys resolved)."""
+
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    structures: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+    procedures: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    glossary: list[dict[str, Any]] = field(default_factory=list)
+    legal_forms: list[dict[str, Any]] = field(default_factory=list)
+    medico_social: list[dict[str, Any]] = field(default_factory=list)
+    platforms: list[dict[str, Any]] = field(default_factory=list)
+    cpts_examples: list[dict[str, Any]] = field(default_factory=list)
+    data_hash: str = ""
+
+    def sourced_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(kind, row) for every row that cites a source document."""
+        for kind in validation.SOURCED_KINDS:
+            for row in getattr(self, kind):
+                yield kind, row
+        for entry in self.glossary:
+            for citation in entry["citations"]:
+                yield "glossary", citation
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "faits": len(self.facts),
+            "financements": len(self.funding),
+            "procédures": len(self.procedures),
+            "contacts": len(self.contacts),
+            "glossaire": len(self.glossary),
+            "formes juridiques": len(self.legal_forms),
+            "structures médico-sociales": len(self.medico_social),
+            "plateformes": len(self.platforms),
+            "exemples de CPTS": len(self.cpts_examples),
+        }
+
+    def per_source(self) -> dict[str, int]:
+        """How many rows cite each source file (every source listed, even at zero)."""
+        counter = Counter(row["source_file"] for _, row in self.sourced_rows())
+        return {source["file"]: counter.get(source["file"], 0) for source in self.sources}
 
 
 @dataclass(frozen=True)
@@ -75,12 +124,94 @@ def data_hash(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     return digest.hexdigest()
 
 
+def _sourced(entry: schema.Sourced, source: schema.Source, **row: Any) -> dict[str, Any]:
+    return row | {"quote": entry.quote, "source_file": source.file}
+
+
+def _dataset(validated: validation.Validated) -> Dataset:
+    """The rows of a data set that passed both passes, in data-file order."""
+    parsed, sources = validated.entries, validated.sources
+    dataset = Dataset()
+    dataset.regions = [
+        {"id": item.entry.id, "name": item.entry.name, "position": position}
+        for position, item in enumerate(parsed["regions"])
+    ]
+    dataset.sources = [
+        item.entry.model_dump() | {"kind": item.entry.kind or "", "position": position}
+        for position, item in enumerate(parsed["sources"])
+    ]
+    dataset.structures = sorted(
+        (
+            item.entry.model_dump() | {"position": STRUCTURE_IDS.index(item.entry.id)}
+            for item in parsed["structures"]
+        ),
+        key=lambda row: row["position"],
+    )
+
+    def of(item: validation.Located) -> schema.Source:
+        return sources[item.entry.source]
+
+    def regional(item: validation.Located, **row: Any) -> dict[str, Any]:
+        return _sourced(item.entry, of(item), structure_id=item.structure_id, **row) | {
+            "region": of(item).region
+        }
+
+    dataset.facts = [regional(item, topic=item.entry.topic, text=item.entry.text) for item in parsed["facts"]]
+    dataset.funding = [
+        regional(item, **item.entry.model_dump(exclude={"source", "quote"}))
+        | {"conditions": item.entry.conditions or ""}
+        for item in parsed["funding"]
+    ]
+    dataset.procedures = [
+        regional(item, title=item.entry.title, steps=list(item.entry.steps)) for item in parsed["procedures"]
+    ]
+    dataset.contacts = [
+        _sourced(item.entry, of(item), **item.entry.model_dump(exclude={"source", "quote"}))
+        | {"region": of(item).region}
+        for item in parsed["contacts"]
+    ]
+    dataset.glossary = [
+        item.entry.model_dump(exclude={"citations"})
+        | {
+            "note": item.entry.note or "",
+            "citations": [
+                {"source_file": sources[citation.source].file, "quote": citation.quote}
+                for citation in item.entry.citations
+            ],
+        }
+        for item in parsed["glossary"]
+    ]
+    for kind in ("legal_forms", "medico_social"):
+        setattr(
+            dataset,
+            kind,
+            [
+                _sourced(item.entry, of(item), **item.entry.model_dump(exclude={"source"}))
+                for item in parsed[kind]
+            ],
+        )
+    for kind in ("platforms", "cpts_examples"):
+        setattr(
+            dataset,
+            kind,
+            [
+                _sourced(item.entry, of(item), **item.entry.model_dump(exclude={"source", "quote"}))
+                | {
+                    "note": item.entry.note or "",
+                    "departments": [code.upper() for code in item.entry.departments],
+                }
+                for item in parsed[kind]
+            ],
+        )
+    return dataset
+
+
 def read_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None = None) -> Dataset:
     """Parse and validate every data file; raise KnowledgeDataError listing all problems.
 
     With `seeds_dir` (the source documents), every quote is also checked against its document.
     """
-    dataset = validation.read_data(data_dir, seeds_dir)
+    dataset = _dataset(validation.validate(data_dir, seeds_dir))
     dataset.data_hash = data_hash(Path(data_dir))
     return dataset
 

@@ -4,14 +4,12 @@ Two passes. The first reads each file and checks each entry on its own against i
 `knowledge.schema`; the second checks what ties files and entries together: source keys,
 regions, départements of a document's region, duplicates and, with `seeds_dir` (the source
 documents), that every quote is a verbatim extract of its document. Every problem is reported
-with its file, entry and field; `read_data` raises once with all of them, or returns the rows.
+with its file, entry and field; `validate` raises once with all of them, or returns the entries.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,64 +49,6 @@ class KnowledgeDataError(ValueError):
         super().__init__(f"{len(problems)} problème(s) dans les données de connaissances :\n{shown}{more}")
 
 
-_SOURCED_KINDS = (
-    "facts",
-    "funding",
-    "procedures",
-    "contacts",
-    "legal_forms",
-    "medico_social",
-    "platforms",
-    "cpts_examples",
-)
-
-
-@dataclass
-class Dataset:
-    """Validated content of the data files, ready to insert (plain dicts, source keys resolved)."""
-
-    regions: list[dict[str, Any]] = field(default_factory=list)
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    structures: list[dict[str, Any]] = field(default_factory=list)
-    facts: list[dict[str, Any]] = field(default_factory=list)
-    funding: list[dict[str, Any]] = field(default_factory=list)
-    procedures: list[dict[str, Any]] = field(default_factory=list)
-    contacts: list[dict[str, Any]] = field(default_factory=list)
-    glossary: list[dict[str, Any]] = field(default_factory=list)
-    legal_forms: list[dict[str, Any]] = field(default_factory=list)
-    medico_social: list[dict[str, Any]] = field(default_factory=list)
-    platforms: list[dict[str, Any]] = field(default_factory=list)
-    cpts_examples: list[dict[str, Any]] = field(default_factory=list)
-    data_hash: str = ""
-
-    def sourced_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(kind, row) for every row that cites a source document."""
-        for kind in _SOURCED_KINDS:
-            for row in getattr(self, kind):
-                yield kind, row
-        for entry in self.glossary:
-            for citation in entry["citations"]:
-                yield "glossary", citation
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "faits": len(self.facts),
-            "financements": len(self.funding),
-            "procédures": len(self.procedures),
-            "contacts": len(self.contacts),
-            "glossaire": len(self.glossary),
-            "formes juridiques": len(self.legal_forms),
-            "structures médico-sociales": len(self.medico_social),
-            "plateformes": len(self.platforms),
-            "exemples de CPTS": len(self.cpts_examples),
-        }
-
-    def per_source(self) -> dict[str, int]:
-        """How many rows cite each source file (every source listed, even at zero)."""
-        counter = Counter(row["source_file"] for _, row in self.sourced_rows())
-        return {source["file"]: counter.get(source["file"], 0) for source in self.sources}
-
-
 @dataclass(frozen=True)
 class Located:
     """An entry that passed the first pass, with where it came from."""
@@ -119,6 +59,17 @@ class Located:
     structure_id: str | None = None
 
 
+# Kinds of entries that cite one source document (the glossary cites several per entry).
+SOURCED_KINDS = (
+    "facts",
+    "funding",
+    "procedures",
+    "contacts",
+    "legal_forms",
+    "medico_social",
+    "platforms",
+    "cpts_examples",
+)
 # (file, section, model) of the files holding one list of entries, in reading order.
 _LIST_FILES: tuple[tuple[str, str, type[schema.Entry]], ...] = (
     ("regions.yml", "regions", schema.Region),
@@ -365,7 +316,7 @@ def _check_citation(
 
 
 def _check_references(reader: _Reader, parsed: dict[str, list[Located]], sources: dict[str, Any]) -> None:
-    for kind in _SOURCED_KINDS:
+    for kind in SOURCED_KINDS:
         for item in parsed[kind]:
             source = _check_citation(reader, sources, item.file, item.label, item.entry)
             # A PTA or a CPTS of a regional document lies in that region.
@@ -420,95 +371,16 @@ def _check_duplicates(reader: _Reader, parsed: dict[str, list[Located]]) -> None
         facts.add(key)
 
 
-# --------------------------------------------------------------------------- rows
+@dataclass(frozen=True)
+class Validated:
+    """Entries of every kind that passed both passes, and the sources by key."""
+
+    entries: dict[str, list[Located]]
+    sources: dict[str, schema.Source]
 
 
-def _sourced(entry: schema.Sourced, source: schema.Source, **row: Any) -> dict[str, Any]:
-    return row | {"quote": entry.quote, "source_file": source.file}
-
-
-def _dataset(parsed: dict[str, list[Located]], sources: dict[str, schema.Source]) -> Dataset:
-    """The rows of a data set that passed both passes, in data-file order."""
-    dataset = Dataset()
-    dataset.regions = [
-        {"id": item.entry.id, "name": item.entry.name, "position": position}
-        for position, item in enumerate(parsed["regions"])
-    ]
-    dataset.sources = [
-        item.entry.model_dump() | {"kind": item.entry.kind or "", "position": position}
-        for position, item in enumerate(parsed["sources"])
-    ]
-    dataset.structures = sorted(
-        (
-            item.entry.model_dump() | {"position": names.STRUCTURE_IDS.index(item.entry.id)}
-            for item in parsed["structures"]
-        ),
-        key=lambda row: row["position"],
-    )
-
-    def of(item: Located) -> schema.Source:
-        return sources[item.entry.source]
-
-    def regional(item: Located, **row: Any) -> dict[str, Any]:
-        return _sourced(item.entry, of(item), structure_id=item.structure_id, **row) | {
-            "region": of(item).region
-        }
-
-    dataset.facts = [regional(item, topic=item.entry.topic, text=item.entry.text) for item in parsed["facts"]]
-    dataset.funding = [
-        regional(item, **item.entry.model_dump(exclude={"source", "quote"}))
-        | {"conditions": item.entry.conditions or ""}
-        for item in parsed["funding"]
-    ]
-    dataset.procedures = [
-        regional(item, title=item.entry.title, steps=list(item.entry.steps)) for item in parsed["procedures"]
-    ]
-    dataset.contacts = [
-        _sourced(item.entry, of(item), **item.entry.model_dump(exclude={"source", "quote"}))
-        | {"region": of(item).region}
-        for item in parsed["contacts"]
-    ]
-    dataset.glossary = [
-        item.entry.model_dump(exclude={"citations"})
-        | {
-            "note": item.entry.note or "",
-            "citations": [
-                {"source_file": sources[citation.source].file, "quote": citation.quote}
-                for citation in item.entry.citations
-            ],
-        }
-        for item in parsed["glossary"]
-    ]
-    for kind in ("legal_forms", "medico_social"):
-        setattr(
-            dataset,
-            kind,
-            [
-                _sourced(item.entry, of(item), **item.entry.model_dump(exclude={"source"}))
-                for item in parsed[kind]
-            ],
-        )
-    for kind in ("platforms", "cpts_examples"):
-        setattr(
-            dataset,
-            kind,
-            [
-                _sourced(item.entry, of(item), **item.entry.model_dump(exclude={"source", "quote"}))
-                | {
-                    "note": item.entry.note or "",
-                    "departments": [code.upper() for code in item.entry.departments],
-                }
-                for item in parsed[kind]
-            ],
-        )
-    return dataset
-
-
-def read_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None = None) -> Dataset:
-    """Parse and validate every data file; raise KnowledgeDataError listing all problems.
-
-    The returned data set has no `data_hash`: `knowledge.loader.read_data` adds it.
-    """
+def validate(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None = None) -> Validated:
+    """Parse and validate every data file; raise KnowledgeDataError listing all problems."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise KnowledgeDataError([Problem(str(data_dir), "", "", "dossier de données introuvable")])
@@ -519,4 +391,4 @@ def read_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None = None) 
     _check_duplicates(reader, parsed)
     if reader.problems:
         raise KnowledgeDataError(reader.problems)
-    return _dataset(parsed, sources)
+    return Validated(parsed, sources)
