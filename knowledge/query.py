@@ -9,12 +9,14 @@ with its own source, region and date.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Collection, Iterable, Sequence
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from knowledge import models, names, topics
 from knowledge.db import make_engine, session_scope
@@ -37,6 +39,18 @@ from knowledge.types import (
 )
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _grouped(
+    session: Session, statement: Select, key: Callable[[Any], K], value: Callable[[Any], V]
+) -> dict[K, list[V]]:
+    """The rows of `statement` grouped by `key`, each group in the statement's order."""
+    groups: dict[K, list[V]] = {}
+    for row in session.execute(statement).scalars():
+        groups.setdefault(key(row), []).append(value(row))
+    return groups
 
 
 class UnknownRegionError(ValueError):
@@ -56,8 +70,12 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ helpers
 
     @staticmethod
-    def _sources(session: Session) -> dict[str, Source]:
-        rows = session.execute(select(models.SourceRow).order_by(models.SourceRow.position)).scalars()
+    def _sources(session: Session, files: Collection[str] | None = None) -> dict[str, Source]:
+        """Source documents by file name: all of them, or only `files`."""
+        statement = select(models.SourceRow).order_by(models.SourceRow.position)
+        if files is not None:
+            statement = statement.where(models.SourceRow.file.in_(files))
+        rows = session.execute(statement).scalars()
         return {
             row.file: Source(
                 file=row.file,
@@ -112,20 +130,33 @@ class KnowledgeBase:
 
     def structures(self) -> list[Structure]:
         with session_scope(self.engine) as session:
-            synonyms: dict[str, list[str]] = {}
-            for row in session.execute(
-                select(models.StructureSynonymRow).order_by(models.StructureSynonymRow.position)
-            ).scalars():
-                synonyms.setdefault(row.structure_id, []).append(row.synonym)
-            rows = session.execute(
-                select(models.StructureRow).order_by(models.StructureRow.position)
-            ).scalars()
-            return [Structure(row.id, row.acronym, row.name, tuple(synonyms.get(row.id, ()))) for row in rows]
+            return self._structures(
+                session, select(models.StructureRow).order_by(models.StructureRow.position)
+            )
 
     def structure(self, structure_id: str) -> Structure | None:
         """The structure with this id (or name: "maison de santé"), None when unknown."""
         wanted = self._structure_id(structure_id)
-        return next((item for item in self.structures() if item.id == wanted), None)
+        if wanted is None:
+            return None
+        with session_scope(self.engine) as session:
+            found = self._structures(
+                session, select(models.StructureRow).where(models.StructureRow.id == wanted)
+            )
+        return found[0] if found else None
+
+    @staticmethod
+    def _structures(session: Session, statement: Select) -> list[Structure]:
+        rows = session.execute(statement).scalars().all()
+        synonyms = _grouped(
+            session,
+            select(models.StructureSynonymRow)
+            .where(models.StructureSynonymRow.structure_id.in_([row.id for row in rows]))
+            .order_by(models.StructureSynonymRow.position),
+            attrgetter("structure_id"),
+            attrgetter("synonym"),
+        )
+        return [Structure(row.id, row.acronym, row.name, tuple(synonyms.get(row.id, ()))) for row in rows]
 
     def sources(self) -> list[Source]:
         with session_scope(self.engine) as session:
@@ -170,11 +201,12 @@ class KnowledgeBase:
             .where(models.FactRow.topic.in_(wanted_topics), or_(*conditions))
             .order_by(models.FactRow.position)
         )
-        found: dict[tuple[str | None, str], list[Fact]] = {}
-        for row in session.execute(statement).scalars():
-            found.setdefault((row.structure_id, row.topic), []).append(
-                Fact(row.structure_id, row.topic, row.text, row.quote, sources[row.source_file])
-            )
+        found = _grouped(
+            session,
+            statement,
+            attrgetter("structure_id", "topic"),
+            lambda row: Fact(row.structure_id, row.topic, row.text, row.quote, sources[row.source_file]),
+        )
         if topics.FUNDING in wanted_topics:
             for sid in named:
                 rows = sorted(self._funding(session, sources, sid), key=lambda row: not row.has_amount)
@@ -286,14 +318,14 @@ class KnowledgeBase:
                 .scalars()
                 .all()
             )
-            steps: dict[int, list[str]] = {}
-            if procedures:
-                for step in session.execute(
-                    select(models.ProcedureStepRow)
-                    .where(models.ProcedureStepRow.procedure_id.in_([row.id for row in procedures]))
-                    .order_by(models.ProcedureStepRow.procedure_id, models.ProcedureStepRow.position)
-                ).scalars():
-                    steps.setdefault(step.procedure_id, []).append(step.text)
+            steps = _grouped(
+                session,
+                select(models.ProcedureStepRow)
+                .where(models.ProcedureStepRow.procedure_id.in_([row.id for row in procedures]))
+                .order_by(models.ProcedureStepRow.procedure_id, models.ProcedureStepRow.position),
+                attrgetter("procedure_id"),
+                attrgetter("text"),
+            )
             result = [
                 Procedure(
                     row.structure_id,
@@ -316,9 +348,14 @@ class KnowledgeBase:
             if sid is not None and sid not in wanted:
                 wanted.append(sid)
         region_id = self._region(region)
-        known = {item.id: item for item in self.structures()}
-        structures = tuple(known[sid] for sid in wanted if sid in known)
         with session_scope(self.engine) as session:
+            known = {
+                item.id: item
+                for item in self._structures(
+                    session, select(models.StructureRow).where(models.StructureRow.id.in_(wanted))
+                )
+            }
+            structures = tuple(known[sid] for sid in wanted if sid in known)
             found = self._facts(session, [item.id for item in structures], topics.COMPARISON_TOPICS)
         rows = []
         for topic in topics.COMPARISON_TOPICS:
@@ -343,9 +380,12 @@ class KnowledgeBase:
         sid = self._structure_id(structure_id)
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            links: dict[int, list[str]] = {}
-            for link in session.execute(select(models.ContactStructureRow)).scalars():
-                links.setdefault(link.contact_id, []).append(link.structure_id)
+            links = _grouped(
+                session,
+                select(models.ContactStructureRow),
+                attrgetter("contact_id"),
+                attrgetter("structure_id"),
+            )
             statement = select(models.ContactRow).order_by(models.ContactRow.position)
             contacts = [
                 Contact(
@@ -394,7 +434,6 @@ class KnowledgeBase:
         ).scalar_one_or_none()
 
     def _glossary_entry(self, session: Session, glossary_id: int) -> GlossaryEntry:
-        sources = self._sources(session)
         row = session.get(models.GlossaryRow, glossary_id)
         citations = (
             session.execute(
@@ -414,6 +453,7 @@ class KnowledgeBase:
             .scalars()
             .all()
         )
+        sources = self._sources(session, {citation.source_file for citation in citations})
         unique_sources = list(
             {citation.source_file: sources[citation.source_file] for citation in citations}.values()
         )
@@ -438,10 +478,26 @@ class KnowledgeBase:
     def legal_form(self, form_id: str) -> LegalForm | None:
         """A legal form by id or acronym ("sisa", "SISA", "association loi 1901")."""
         key = names.normalise_name(form_id)
-        for form in self.legal_forms():
-            if key in (names.normalise_name(form.id), names.normalise_name(form.acronym)):
-                return form
-        return None
+        with session_scope(self.engine) as session:
+            # Names are compared normalised (case, accents), which SQL cannot do: only the keys
+            # are read to find the id, then that one row.
+            keys = session.execute(
+                select(models.LegalFormRow.id, models.LegalFormRow.acronym).order_by(
+                    models.LegalFormRow.position
+                )
+            )
+            found = next(
+                (
+                    row_id
+                    for row_id, acronym in keys
+                    if key in (names.normalise_name(row_id), names.normalise_name(acronym))
+                ),
+                None,
+            )
+            row = session.get(models.LegalFormRow, found) if found is not None else None
+            if row is None:
+                return None
+            return self._legal_form(row, self._sources(session, [row.source_file]))
 
     @staticmethod
     def _legal_form(row: models.LegalFormRow, sources: dict[str, Source]) -> LegalForm:
@@ -491,11 +547,12 @@ class KnowledgeBase:
         code = self._department(department)
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            departments: dict[int, list[str]] = {}
-            for link in session.execute(
-                select(models.PlatformDepartmentRow).order_by(models.PlatformDepartmentRow.position)
-            ).scalars():
-                departments.setdefault(link.platform_id, []).append(link.department)
+            departments = _grouped(
+                session,
+                select(models.PlatformDepartmentRow).order_by(models.PlatformDepartmentRow.position),
+                attrgetter("platform_id"),
+                attrgetter("department"),
+            )
             statement = select(models.PlatformRow).order_by(models.PlatformRow.position)
             if code is not None:
                 statement = statement.where(
@@ -523,16 +580,18 @@ class KnowledgeBase:
         code = self._department(department)
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            departments: dict[int, list[str]] = {}
-            for link in session.execute(
-                select(models.CptsExampleDepartmentRow).order_by(models.CptsExampleDepartmentRow.position)
-            ).scalars():
-                departments.setdefault(link.example_id, []).append(link.department)
-            objectives: dict[int, list[str]] = {}
-            for objective in session.execute(
-                select(models.CptsExampleObjectiveRow).order_by(models.CptsExampleObjectiveRow.position)
-            ).scalars():
-                objectives.setdefault(objective.example_id, []).append(objective.text)
+            departments = _grouped(
+                session,
+                select(models.CptsExampleDepartmentRow).order_by(models.CptsExampleDepartmentRow.position),
+                attrgetter("example_id"),
+                attrgetter("department"),
+            )
+            objectives = _grouped(
+                session,
+                select(models.CptsExampleObjectiveRow).order_by(models.CptsExampleObjectiveRow.position),
+                attrgetter("example_id"),
+                attrgetter("text"),
+            )
             statement = select(models.CptsExampleRow).order_by(models.CptsExampleRow.position)
             if code is not None:
                 statement = statement.where(
