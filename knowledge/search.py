@@ -1,13 +1,11 @@
 """Full-text search over every row of the knowledge base, so an answer can start with the fact
 that answers the question instead of the first fact of a topic.
 
-One `Entry` per row a user can ask about: facts, funding rows, creation steps, contacts,
-glossary entries, cells of the legal-form and medico-social tables, PTA, Occitanie CPTS and
-regions. Text analysis is French: case and accent folding (`textnorm`), stop words (bm25s's
-French list plus question words), Snowball stemming (PyStemmer), typo correction against the
-index's own vocabulary (rapidfuzz), and the knowledge base's own names: "maison de santé
-pluriprofessionnelle" and "MSP" index as the same token, for every structure and glossary
-acronym. Scoring is BM25 (bm25s), multiplied by boosts for what the NLU understood.
+The index holds one `Entry` per row a user can ask about (`knowledge.search_entries`: facts,
+funding rows, creation steps, contacts, glossary entries, table cells, PTA, Occitanie CPTS), as
+tokens of the French analysis of `knowledge.analysis` (folding, stop words, stemming, names as
+single tokens, typo correction). Scoring is BM25 (bm25s), multiplied by boosts for what the NLU
+understood. The kinds of entry are re-exported here: actions read `search.FACT`…
 
 Built once per process from the knowledge base (see `actions.knowledge_base`), read-only after.
 """
@@ -18,457 +16,60 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 import bm25s
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_FRENCH
-from rapidfuzz import fuzz, process
 
 from knowledge import topics
-from knowledge.geography import NATIONAL, REGION_ALIASES, REGION_NAMES
+from knowledge.analysis import Analyzer, Query
+from knowledge.geography import NATIONAL, REGION_NAMES
 from knowledge.query import KnowledgeBase
-from knowledge.types import (
-    Contact,
-    CptsExample,
-    GlossaryEntry,
-    LegalForm,
-    MedicoSocialStructure,
-    Platform,
-    Source,
+from knowledge.search_entries import (
+    CONTACT,
+    CPTS_EXAMPLE,
+    FACT,
+    FUNDING,
+    GLOSSARY,
+    KINDS,
+    LEGAL_FORM,
+    LEGAL_FORM_FIELDS,
+    MEDICO_SOCIAL,
+    MEDICO_SOCIAL_FIELDS,
+    PLATFORM,
+    STEP,
+    SUMMARY,
+    Entry,
+    Hit,
+    index_entries,
+    name_aliases,
 )
-from textnorm import fold, words
+from textnorm import words
+
+__all__ = [
+    "CONTACT",
+    "CPTS_EXAMPLE",
+    "FACT",
+    "FUNDING",
+    "GLOSSARY",
+    "KINDS",
+    "LEGAL_FORM",
+    "LEGAL_FORM_FIELDS",
+    "MEDICO_SOCIAL",
+    "MEDICO_SOCIAL_FIELDS",
+    "PLATFORM",
+    "STEP",
+    "SUMMARY",
+    "Entry",
+    "Hit",
+    "Query",
+    "SearchIndex",
+]
 
 T = TypeVar("T")
 
-# Kinds of entry. Facts and funding rows are answered by topic; the others by what they are.
-FACT = "fact"
-FUNDING = "funding"
-STEP = "step"
-CONTACT = "contact"
-GLOSSARY = "glossary"
-LEGAL_FORM = "legal_form"
-MEDICO_SOCIAL = "medico_social"
-PLATFORM = "platform"
-CPTS_EXAMPLE = "cpts_example"
-KINDS = (FACT, FUNDING, STEP, CONTACT, GLOSSARY, LEGAL_FORM, MEDICO_SOCIAL, PLATFORM, CPTS_EXAMPLE)
-
-# Table cells indexed one by one: a question asks about one cell ("la SISA, responsabilité ?").
-# The cells are the optional text fields of the table's row type; the summary is its own entry.
-SUMMARY = "summary"
-_NOT_CELLS = frozenset({"id", "acronym", "name", SUMMARY, "quote", "source"})
-LEGAL_FORM_FIELDS = (SUMMARY, *(item.name for item in fields(LegalForm) if item.name not in _NOT_CELLS))
-MEDICO_SOCIAL_FIELDS = (
-    SUMMARY,
-    *(item.name for item in fields(MedicoSocialStructure) if item.name not in _NOT_CELLS),
-)
-
-# Words that say what kind of question it is, not what it is about. bm25s's French list is
-# the Snowball one: pronouns and auxiliaries only.
-_QUESTION_WORDS_TEXT = """
-    quoi koi quel quels quelle quelles comment combien cb pourquoi ou quand est ce c ca cela
-    qu qui que bonjour bjr salut merci svp stp please slt coucou hello dire savoir voudrais
-    voudrait veux veut aimerais souhaite souhaiterais pourriez pouvez pourrais expliquer explique
-    expliquez connaitre y a il elle ils elles faut peut peuvent doit doivent etre avoir fait faire
-    sont existe existent exactement precisement concretement alors donc bien tres plus moins
-    tout tous toute toutes autre autres meme aussi si oui non pas ne n
-    selon apres dapres livret guide document documents tableau synthese source sources
-    definit definissent definition defini definie signifie designe veut
-    aujourd hui actuellement maintenant exactement vraiment
-"""
-STOPWORDS = frozenset(fold(word) for word in STOPWORDS_FRENCH) | frozenset(_QUESTION_WORDS_TEXT.split())
-
-# SMS spellings of content words (question words are dropped anyway).
-_SMS = {
-    "tjs": "toujours",
-    "bcp": "beaucoup",
-    "pr": "pour",
-    "ds": "dans",
-    "qd": "quand",
-    "pb": "probleme",
-    "rdv": "rendez vous",
-    "infs": "infirmiers",
-    "inf": "infirmier",
-    "kine": "kinesitherapeute",
-    "kines": "kinesitherapeutes",
-    "mg": "medecin generaliste",
-    "tel": "telephone",
-    "num": "numero",
-    "tps": "temps",
-    "hab": "habitants",
-    "nb": "nombre",
-    "fi": "financement",
-    "fin": "financement",
-    "subv": "subvention",
-    "asso": "association",
-}
-
-# Region names that are everyday words in the documents once "la" is dropped: "centre de
-# santé", "sud du Tarn", "la réunion d'information".
-_AMBIGUOUS_REGION_NAMES = frozenset({("centre",), ("sud",), ("reunion",), ("ile", "reunion")})
-
-_STEMMER = Stemmer.Stemmer("french")
-# A typo is corrected only to a word of the index this close (0-100) and long enough to tell.
-TYPO_SCORE = 84
-TYPO_MIN_LENGTH = 6  # shorter words are too often a town ("Brest" is not "rest")
-_DIGITS = re.compile(r"^\d+$")
 # Sentences and clauses, each with its final mark; every character is read once.
 _SENTENCE = re.compile(r"[^.!?:;\n]*[.!?:;\n]?")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One searchable row and what an answer shows of it.
-
-    `text` is the line an answer prints for it (a fact's text, a contact's name and details…);
-    `item` is the typed row for richer rendering; `field` names the table cell of table rows.
-    """
-
-    key: str
-    kind: str
-    structure: str | None
-    topic: str | None
-    text: str
-    quote: str
-    source: Source
-    item: Any = field(compare=False, repr=False)
-    field: str = ""
-    name: str = ""
-
-    @property
-    def region(self) -> str:
-        return self.source.region
-
-
-@dataclass(frozen=True)
-class Hit:
-    entry: Entry
-    score: float
-
-
-@dataclass(frozen=True)
-class Query:
-    """An analysed question: its index tokens and what share of them the index knows."""
-
-    tokens: tuple[str, ...]
-    known: tuple[str, ...]
-
-
-class Analyzer:
-    """Folding, stop words, SMS spellings, names, typo correction and stemming."""
-
-    def __init__(self, aliases: dict[tuple[str, ...], str]) -> None:
-        # By first word, longest phrase first: "maison de sante pluriprofessionnelle
-        # universitaire" wins over "maison de sante".
-        self._aliases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for phrase, canonical in sorted(aliases.items(), key=lambda item: -len(item[0])):
-            self._aliases.setdefault(phrase[0], []).append((phrase, canonical))
-        self.vocabulary: frozenset[str] = frozenset()
-        self._by_length: dict[int, list[str]] = {}
-        self._corrections: dict[str, str | None] = {}
-
-    def set_vocabulary(self, vocabulary: Iterable[str]) -> None:
-        self.vocabulary = frozenset(vocabulary)
-        # Candidates for a typo, by length: a typo changes a word's length by 2 at most.
-        self._by_length: dict[int, list[str]] = {}
-        for word in sorted(self.vocabulary):
-            self._by_length.setdefault(len(word), []).append(word)
-        self._corrections: dict[str, str | None] = {}
-
-    def _correct(self, stem: str) -> str | None:
-        """The word of the index `stem` is a typo of, if one is close enough."""
-        if stem not in self._corrections:
-            choices = [
-                word
-                for length in range(len(stem) - 2, len(stem) + 3)
-                for word in self._by_length.get(length, ())
-            ]
-            match = process.extractOne(stem, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
-            # Bounded: a user typing random words must not grow the process.
-            if len(self._corrections) < 50_000:
-                self._corrections[stem] = match[0] if match else None
-            else:
-                return match[0] if match else None
-        return self._corrections[stem]
-
-    def _words(self, text: str) -> list[str]:
-        """Folded content words, SMS spellings spelt out: names are matched on these."""
-        found: list[str] = []
-        for word in words(text):
-            found.extend(_SMS.get(word, word).split())
-        return [word for word in found if word not in STOPWORDS]
-
-    def _with_names(self, tokens: list[str]) -> list[str]:
-        """Each known name or acronym phrase replaced by its canonical token ("@msp")."""
-        result: list[str] = []
-        index = 0
-        while index < len(tokens):
-            token = tokens[index]
-            result.append(token)
-            if token in self._aliases:
-                for phrase, canonical in self._aliases[token]:
-                    if tuple(tokens[index : index + len(phrase)]) == phrase:
-                        # The phrase becomes its concept: "centre de santé" is "@cds", and its
-                        # "centre" no longer matches "Centre-Val de Loire".
-                        result[-1] = canonical
-                        index += len(phrase) - 1
-                        break
-            index += 1
-        return result
-
-    def _stem(self, word: str) -> str:
-        return word if _DIGITS.match(word) or word.startswith("@") else _STEMMER.stemWord(word)
-
-    def document(self, text: str) -> list[str]:
-        """Index tokens of a row."""
-        return [self._stem(word) for word in self._with_names(self._words(text))]
-
-    def query(self, text: str) -> Query:
-        """Index tokens of a question, typos corrected against the index's vocabulary."""
-        tokens: list[str] = []
-        for word in self._with_names(self._words(text)):
-            stem = self._stem(word)
-            if stem not in self.vocabulary and len(word) >= TYPO_MIN_LENGTH and not _DIGITS.match(word):
-                stem = self._correct(stem) or stem
-            tokens.append(stem)
-        return Query(tuple(tokens), tuple(token for token in tokens if token in self.vocabulary))
-
-
-def _aliases(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> dict[tuple[str, ...], str]:
-    """Folded name phrase -> canonical token, for structures and glossary acronyms."""
-    aliases: dict[tuple[str, ...], str] = {}
-
-    def add(phrase: str, canonical: str) -> None:
-        key = tuple(word for word in words(phrase) if word not in STOPWORDS)
-        if key and key not in aliases:
-            aliases[key] = canonical
-
-    # A region's name is one token: "Centre-Val de Loire" must not match "centre de santé".
-    for region_id, region_name in REGION_NAMES.items():
-        for name in (region_name, *REGION_ALIASES.get(region_id, ())):
-            key = tuple(word for word in words(name) if word not in STOPWORDS)
-            if region_id != NATIONAL and key not in _AMBIGUOUS_REGION_NAMES:
-                add(name, "@" + region_id)
-    # Named things of the tables: "PTA Est Azur", "CPTS Sud-Tarn" find their row first.
-    for platform in kb.platforms():
-        add(platform.name, "@" + "-".join(words(platform.name)))
-    for example in kb.cpts_examples():
-        add(example.name, "@" + "-".join(words(example.name)))
-    for entry in glossary:
-        canonical = "@" + "".join(words(entry.term))
-        for phrase in (entry.term, *entry.aliases):
-            add(phrase, canonical)
-        if entry.developed and entry.expansion:
-            add(entry.expansion, canonical)
-    return aliases
-
-
-def _nonempty(*parts: str | None) -> str:
-    return " ".join(part for part in parts if part)
-
-
-def _entries(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> Iterable[tuple[Entry, str]]:
-    """(entry, text to index) for every row."""
-    structures = {item.id: item for item in kb.structures()}
-
-    def about(structure_id: str | None) -> str:
-        structure = structures.get(structure_id or "")
-        return _nonempty(structure.acronym, structure.name) if structure else ""
-
-    for number, fact in enumerate(kb.all_facts()):
-        entry = Entry(
-            f"fact:{number}", FACT, fact.structure, fact.topic, fact.text, fact.quote, fact.source, fact
-        )
-        yield entry, _nonempty(about(fact.structure), fact.text, fact.quote)
-    for number, row in enumerate(kb.all_funding()):
-        entry = Entry(
-            f"funding:{number}", FUNDING, row.structure, topics.FUNDING, row.text, row.quote, row.source, row
-        )
-        yield (
-            entry,
-            _nonempty(
-                about(row.structure),
-                "financement",
-                row.label,
-                row.funder,
-                row.conditions,
-                row.text,
-                row.quote,
-            ),
-        )
-    for number, procedure in enumerate(kb.all_procedures()):
-        for position, step in enumerate(procedure.steps, start=1):
-            entry = Entry(
-                f"step:{number}:{position}",
-                STEP,
-                procedure.structure,
-                topics.CREATION,
-                step,
-                procedure.quote,
-                procedure.source,
-                procedure,
-                field=str(position),
-                name=procedure.title,
-            )
-            yield entry, _nonempty(about(procedure.structure), procedure.title, step)
-    for number, contact in enumerate(kb.contacts()):
-        structure = contact.structures[0] if len(contact.structures) == 1 else None
-        entry = Entry(
-            f"contact:{number}",
-            CONTACT,
-            structure,
-            None,
-            contact_text(contact),
-            contact.quote,
-            contact.source,
-            contact,
-            name=contact.name,
-        )
-        yield (
-            entry,
-            _nonempty(
-                "contact",
-                contact.name,
-                " ".join(contact.topics),
-                contact.address,
-                contact.email,
-                contact.source.region_name,
-                # The words people use to ask for each way of reaching it.
-                _PHONE_WORDS if contact.phone else "",
-                _EMAIL_WORDS if contact.email else "",
-                _WEB_WORDS if contact.url else "",
-            ),
-        )
-    for number, term in enumerate(glossary):
-        text = _nonempty(f"{term.term} : {term.expansion}.", term.note)
-        for position, source in enumerate(term.sources):
-            quote = term.quotes[position] if position < len(term.quotes) else ""
-            entry = Entry(
-                f"glossary:{number}:{position}",
-                GLOSSARY,
-                None,
-                topics.DEFINITION,
-                text,
-                quote,
-                source,
-                term,
-                name=term.term,
-            )
-            yield entry, _nonempty("definition", term.term, *term.aliases, term.expansion, term.note)
-    tables = (
-        (LEGAL_FORM, kb.legal_forms(), LEGAL_FORM_FIELDS, topics.LEGAL_FORM, "forme juridique"),
-        (MEDICO_SOCIAL, kb.medico_social(), MEDICO_SOCIAL_FIELDS, None, ""),
-    )
-    for kind, rows, cells, topic, about_table in tables:
-        for row in rows:
-            for name in cells:
-                value = getattr(row, name)
-                if value:
-                    entry = Entry(
-                        f"{kind}:{row.id}:{name}",
-                        kind,
-                        None,
-                        topic,
-                        value,
-                        row.quote,
-                        row.source,
-                        row,
-                        field=name,
-                        name=row.acronym,
-                    )
-                    yield entry, _nonempty(about_table, row.acronym, row.name, _FIELD_WORDS[name], value)
-    for number, platform in enumerate(kb.platforms()):
-        entry = Entry(
-            f"platform:{number}",
-            PLATFORM,
-            "pta",
-            None,
-            platform_text(platform),
-            platform.quote,
-            platform.source,
-            platform,
-            name=platform.name,
-        )
-        yield (
-            entry,
-            _nonempty(
-                "PTA plateforme",
-                platform.name,
-                platform.territory,
-                platform.phone,
-                platform.note,
-                " ".join(platform.departments),
-            ),
-        )
-    for number, example in enumerate(kb.cpts_examples()):
-        entry = Entry(
-            f"cpts_example:{number}",
-            CPTS_EXAMPLE,
-            "cpts",
-            None,
-            cpts_example_text(example),
-            example.quote,
-            example.source,
-            example,
-            name=example.name,
-        )
-        yield (
-            entry,
-            _nonempty(
-                "CPTS",
-                example.name,
-                example.initiative,
-                " ".join(example.objectives),
-                example.population_text,
-                "habitants population",
-                example.note,
-                " ".join(example.departments),
-            ),
-        )
-
-
-_PHONE_WORDS = "téléphone numéro joindre appeler"
-_EMAIL_WORDS = "e-mail mail courriel adresse électronique écrire"
-_WEB_WORDS = "site internet web"
-
-# Words a user puts on a table column ("responsabilité", "capital", "agrément").
-_FIELD_WORDS = {
-    SUMMARY: "definition",
-    "professionals": "professionnels associés qui peut",
-    "cpts_membership": "CPTS adhésion membre",
-    "purpose": "objet but",
-    "minimum_partners": "nombre minimum associés",
-    "contributions": "apports capital",
-    "liability": "responsabilité associés",
-    "objective": "objectif",
-    "services": "prestations services",
-    "nursing_care": "soins infirmiers",
-    "practice": "exercice infirmier libéral salarié",
-    "status": "statut",
-    "funding": "financement finance",
-    "ars_approval": "agrément autorisation ARS",
-    "inclusion_criteria": "critères admission inclusion patients",
-}
-
-
-def contact_text(contact: Contact) -> str:
-    """A contact as one line: its name, then how to reach it."""
-    details = [part for part in (contact.phone, contact.email, contact.url, contact.address) if part]
-    return contact.name + (" : " + ", ".join(details) if details else "")
-
-
-def platform_text(platform: Platform) -> str:
-    # Some PTA have no number in the document, only a note saying how to reach them.
-    reach = platform.phone or platform.note
-    return f"{platform.name} ({platform.territory})" + (f" : {reach}" if reach else "")
-
-
-def cpts_example_text(example: CptsExample) -> str:
-    departments = ", ".join(example.departments)
-    population = f", {example.population_text}" if example.population_text else ""
-    return f"{example.name} ({departments}{population})"
 
 
 # Boosts for what the NLU understood; a multiplier of the BM25 score.
@@ -530,9 +131,9 @@ class SearchIndex:
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
         glossary = kb.glossary_entries()
-        analyzer = Analyzer(_aliases(kb, glossary))
+        analyzer = Analyzer(name_aliases(kb, glossary))
         entries, corpus = [], []
-        for entry, text in _entries(kb, glossary):
+        for entry, text in index_entries(kb, glossary):
             entries.append(entry)
             corpus.append(analyzer.document(text))
         analyzer.set_vocabulary(token for tokens in corpus for token in tokens)
