@@ -145,6 +145,62 @@ BROKEN = [
         "structures/esp.yml, facts[3], champ « text » : le texte doit commencer par une majuscule",
         id="text-not-a-sentence",
     ),
+    pytest.param(
+        "glossary.yml",
+        "        quote: zones d'intervention prioritaires (ZIP)\n",
+        "",
+        "glossary.yml, glossary[77].citations[0], champ « quote » : valeur manquante",
+        id="nested-citation",
+    ),
+    pytest.param(
+        "regions.yml",
+        "  - id: bretagne\n    name: Bretagne\n",
+        "  - Bretagne\n",
+        "regions.yml, regions[2] : une table clé-valeur est attendue, reçu str",
+        id="entry-not-a-mapping",
+    ),
+    pytest.param(
+        "regions.yml",
+        "    name: Bretagne\n",
+        "    name: [Bretagne]\n",
+        "regions.yml, regions[2], champ « name » : texte attendu, reçu list",
+        id="not-a-text",
+    ),
+    pytest.param(
+        "regions.yml",
+        "    name: Bretagne\n",
+        '    name: "  "\n',
+        "regions.yml, regions[2], champ « name » : valeur vide",
+        id="empty-text",
+    ),
+    pytest.param(
+        "cpts_examples.yml",
+        "    population: 152581\n",
+        "    population: cent\n",
+        "cpts_examples.yml, cpts_examples[1], champ « population » : nombre entier positif attendu",
+        id="not-an-integer",
+    ),
+    pytest.param(
+        "glossary.yml",
+        "  - term: AME\n    expansion: sigle non développé dans les documents\n    developed: false\n",
+        "  - term: AME\n    expansion: sigle non développé dans les documents\n    developed: non\n",
+        "glossary.yml, glossary[2], champ « developed » : true ou false attendu, reçu 'non'",
+        id="not-a-flag",
+    ),
+    pytest.param(
+        "contacts.yml",
+        "    topics: [création d'une ESS, accompagnement]\n",
+        "    topics: création d'une ESS\n",
+        "contacts.yml, contacts[0], champ « topics » : liste attendue",
+        id="not-a-list",
+    ),
+    pytest.param(
+        "contacts.yml",
+        "    topics: [création d'une ESS, accompagnement]\n",
+        "    topics: [création d'une ESS, [a]]\n",
+        "contacts.yml, contacts[0], champ « topics[1] » : texte non vide attendu",
+        id="not-a-list-item",
+    ),
 ]
 
 
