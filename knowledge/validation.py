@@ -192,8 +192,10 @@ class _Reader:
             entry = model.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
-            # Unknown fields first, as they most often explain the rest (a misspelt name).
-            errors.sort(key=lambda error: (error["type"] != "extra_forbidden", ()))
+            # Unknown fields first, in name order: a misspelt name often explains the rest.
+            errors.sort(
+                key=lambda error: (0, str(error["loc"])) if error["type"] == "extra_forbidden" else (1, "")
+            )
             for error in errors:
                 entry_label, field_name = _where(label, error["loc"], error["type"])
                 self.problem(file, entry_label, field_name, _message(error))
