@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from actions import slots
+from actions import names
 from actions.eligibility_form import ActionStartEligibility, ValidateEligibilityForm
 from tests.actions.conftest import make_tracker
 
 EVERY_QUESTION = (
-    *slots.COUNT_SLOTS,
-    slots.PRACTICE_SLOT,
-    *slots.YES_NO_SLOTS,
-    slots.POPULATION_SLOT,
-    slots.REGION,
+    *names.COUNT_SLOTS,
+    names.PRACTICE_SLOT,
+    *names.YES_NO_SLOTS,
+    names.POPULATION_SLOT,
+    names.REGION,
 )
 # What was answered before the pending question: a bare number must never clear it.
 EARLIER = {
@@ -57,16 +57,16 @@ async def test_a_bare_number_at_any_question_keeps_every_answer(run_action, form
     run = await run_action(form, form_tracker("330000", question, intent, earlier))
     events = slot_events(run)
     assert events, "the reply must not be rejected (a rejection lets a rule restart the form)"
-    assert slots.RESTART_PENDING not in events
+    assert names.RESTART_PENDING not in events
     for name, value in earlier.items():
         assert events.get(name, value) == value, f"{name} lost while answering {question}"
-    if question == slots.POPULATION_SLOT:
+    if question == names.POPULATION_SLOT:
         assert events[question] == 330000
     else:
         # Too large for a team, a yes/no or a place: refused with a hint, the question stays open.
         assert events.get(question) is None
         assert {m.get("response") for m in run.messages} & {
-            "utter_invalid_count",
+            "utter_invalid_count_too_large",
             "utter_invalid_choice",
             "utter_region_unknown",
         }
@@ -87,7 +87,7 @@ async def test_a_bare_number_at_any_question_keeps_every_answer(run_action, form
         ("specialists", "12 pneumologues", 12),
         ("paramedicals", "deux infirmières", 2),
         ("general_practitioners", "un seul", 1),
-        ("territory_population", "je ne sais pas", slots.UNKNOWN_POPULATION),
+        ("territory_population", "je ne sais pas", names.UNKNOWN_POPULATION),
         ("territory_population", "330 000 habitants", 330000),
     ],
 )
@@ -100,7 +100,7 @@ async def test_natural_answers(run_action, form, question: str, text: str, expec
 async def test_a_dozen_is_not_a_number(run_action, form) -> None:
     run = await run_action(form, form_tracker("une douzaine", "specialists"))
     assert slot_events(run)["specialists"] is None
-    assert [m["hint"] for m in run.messages if m.get("response") == "utter_invalid_count"]
+    assert [m for m in run.messages if m.get("response") == "utter_invalid_count_vague"]
 
 
 @pytest.mark.parametrize(
@@ -129,14 +129,14 @@ async def test_restart_needs_a_confirmation(run_action, form) -> None:
     tracker = form_tracker("on recommence", "other_professionals", "check_eligibility", answered)
     run = await run_action(form, tracker)
     events = slot_events(run)
-    assert events[slots.RESTART_PENDING] is True
+    assert events[names.RESTART_PENDING] is True
     assert events.get("general_practitioners", 3) == 3
     assert any(m.get("response") == "utter_eligibility_restart_confirm" for m in run.messages)
 
-    pending = {**answered, slots.RESTART_PENDING: True}
+    pending = {**answered, names.RESTART_PENDING: True}
     run = await run_action(form, form_tracker("non, on continue", "other_professionals", "deny", pending))
     events = slot_events(run)
-    assert events[slots.RESTART_PENDING] is None
+    assert events[names.RESTART_PENDING] is None
     assert events.get("general_practitioners", 3) == 3
     assert events["requested_slot"] != "general_practitioners"
 
@@ -155,7 +155,7 @@ async def test_a_new_request_mid_form_asks_before_restarting(run_action, form) -
     )
     run = await run_action(form, tracker)
     events = slot_events(run)
-    assert events[slots.RESTART_PENDING] is True
+    assert events[names.RESTART_PENDING] is True
     assert events.get("general_practitioners", 2) == 2
 
 
