@@ -32,7 +32,7 @@ from eligibility.parsing import (
     parse_count,
     parse_yes_no,
 )
-from eligibility.rules import STRUCTURES, needed_fields
+from eligibility.rules import ASSESSED_STRUCTURES, needed_fields
 from eligibility.team import PRACTICES, Team
 from knowledge import topics
 from knowledge.names import REGION_NAMES
@@ -145,7 +145,7 @@ def offer_eligibility_check(
     Not while the check itself is running (the answer was a digression: the form resumes). The
     button starts the check with the structure in mind (`/check_eligibility{"structure": "ess"}`).
     """
-    if structure not in STRUCTURES or topic not in OFFER_TOPICS:
+    if structure not in ASSESSED_STRUCTURES or topic not in OFFER_TOPICS:
         return False
     if (tracker.active_loop or {}).get("name"):
         return False

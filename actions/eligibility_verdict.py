@@ -15,7 +15,7 @@ from actions.eligibility_form import describe_team, team_from_slots
 from actions.formatting import BULLET, citations_line, join_blocks, render_sourced
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
-from eligibility.rules import Assessment, Verdict, assess_all
+from eligibility.rules import Assessment, Verdict, assess_all, render
 from knowledge.names import REGION_NAMES
 
 RESPONSE_BY_VERDICT = {
@@ -55,10 +55,14 @@ class ActionEligibilityVerdict(UsesKnowledgeBase, Action):
             name = structure.acronym if structure else item.structure.upper()
             lines.append("")
             lines.append(response_text(domain, RESPONSE_BY_VERDICT[item.verdict], structure_name=name))
-            lines += [BULLET + reason for reason in item.reasons]
+            lines += [BULLET + render(reason) for reason in item.reasons]
             if item.missing:
-                lines.append(response_text(domain, "utter_verdict_missing", missing=" ; ".join(item.missing)))
-            lines += [BULLET + note for note in item.notes]
+                lines.append(
+                    response_text(
+                        domain, "utter_verdict_missing", missing=" ; ".join(map(render, item.missing))
+                    )
+                )
+            lines += [BULLET + render(note) for note in item.notes]
         lines.append("")
         lines.append(citations_line(domain, [source for item in assessments for source in item.sources]))
         verdict_text = "\n".join(lines)
