@@ -45,6 +45,8 @@ TEAM_SLOTS = (*COUNT_SLOTS, PRACTICE_SLOT, *YES_NO_SLOTS, POPULATION_SLOT)
 ELIGIBILITY_SLOTS = (*TEAM_SLOTS, ELIGIBILITY_RESULT, DEPARTMENT, RESTART_PENDING)
 # A population the user does not know is stored as this value, so the form stops asking.
 UNKNOWN_POPULATION = -1.0
+# Every slot of domain.yml (requested_slot is Rasa's own).
+SLOTS = frozenset({STRUCTURE, REGION, LAST_TOPIC, HANDOFF_REQUESTED, COMPARED_STRUCTURES, *ELIGIBILITY_SLOTS})
 
 # --- entities (see data/nlu/) --------------------------------------------------------------
 
@@ -113,3 +115,5 @@ QUESTION_INTENTS = frozenset(
         CHECK_ELIGIBILITY,
     }
 )
+# Every intent named here (nlu_fallback is Rasa's own).
+INTENTS = frozenset({*QUESTION_INTENTS, AFFIRM, DENY, INFORM, NLU_FALLBACK})
