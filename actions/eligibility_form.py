@@ -23,6 +23,7 @@ from actions.places import Place, find_place, resolve_place
 from actions.texts import response_text
 from eligibility.counts import NO_NUMBER, TOO_LARGE
 from eligibility.french import normalize
+from eligibility.messages import french_number
 from eligibility.parsing import (
     COUNT_MAXIMUMS,
     Answer,
@@ -104,7 +105,7 @@ def describe_value(domain: DomainDict, slot: str, value: Any) -> str:
         return response_text(domain, "utter_value_unknown")
     if slot == names.REGION:
         return REGION_NAMES.get(value, value)
-    return french_number(value)
+    return french_number(int(value))
 
 
 def describe_team(domain: DomainDict, values: dict[str, Any], shown: Iterable[str]) -> str:
@@ -155,7 +156,7 @@ def offer_eligibility_check(
 
 def eligibility_offer(domain: DomainDict, structure: str | None = None) -> dict[str, Any]:
     """The message that offers the check, as `utter_message` keyword arguments."""
-    payload = "/check_eligibility"
+    payload = f"/{names.CHECK_ELIGIBILITY}"
     if structure:
         payload += json.dumps({names.ENTITY_STRUCTURE: structure})
     return {
@@ -433,11 +434,6 @@ def refuse_count(dispatcher: CollectingDispatcher, error: CountError) -> None:
         dispatcher.utter_message(
             response=f"{INVALID_COUNT_PREFIX}{error.reason}", maximum=french_number(error.maximum)
         )
-
-
-def french_number(value: float) -> str:
-    """20000 -> "20 000", with the narrow no-break space of French typography."""
-    return f"{int(value):,}".replace(",", "\u202f")
 
 
 class ActionCancelEligibility(Action):

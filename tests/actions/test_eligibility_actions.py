@@ -78,6 +78,49 @@ async def test_impossible_counts_are_asked_again_with_a_hint(
     assert names.PARAMEDICALS not in slots or slots[names.PARAMEDICALS] == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "question", "sentence"),
+    [
+        (
+            "une douzaine",
+            names.GENERAL_PRACTITIONERS,
+            "Merci d'indiquer un nombre précis plutôt qu'un ordre de grandeur (par exemple « 12 » plutôt "
+            "que « une douzaine »).",
+        ),
+        ("-3", names.PARAMEDICALS, "Un nombre ne peut pas être négatif : merci d'indiquer 0 ou plus."),
+        (
+            "100000",
+            names.GENERAL_PRACTITIONERS,
+            "Ce nombre me paraît trop élevé (au plus 500). Pourriez-vous le vérifier ?",
+        ),
+        (
+            "50000 cardiologues",
+            names.SPECIALTY_DOCTORS_ON_TERRITORY,
+            "Ce nombre me paraît trop élevé (au plus 20\u202f000). Pourriez-vous le vérifier ?",
+        ),
+        (
+            "bof",
+            names.SPECIALISTS,
+            "Je n'ai pas reconnu de nombre. Merci d'indiquer un nombre précis, en chiffres ou en lettres "
+            "(par exemple « 3 » ou « trois »).",
+        ),
+    ],
+)
+async def test_a_refused_count_reads_as_before(
+    run_action, domain_dict: dict, text: str, question: str, sentence: str
+) -> None:
+    """The re-prompt is a domain.yml response; Rasa fills it with the values the action sends."""
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    run = await run_action(
+        ValidateEligibilityForm(), form_tracker(text, question, slots={names.PARAMEDICALS: 2})
+    )
+    (message,) = [m for m in run.messages if m.get("response", "").startswith(INVALID_COUNT_PREFIX)]
+    template = domain_dict["responses"][message["response"]][0]["text"]
+    values = {key: value for key, value in message.items() if key not in ("response", "buttons")}
+    assert interpolate_text(template, values) == sentence
+
+
 async def test_a_correction_changes_an_earlier_answer_and_keeps_the_question(run_action) -> None:
     run = await run_action(
         ValidateEligibilityForm(),
