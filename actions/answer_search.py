@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.answer_parts import contact_hint
 from actions.context import (
     TOPIC_BY_INTENT,
@@ -140,7 +140,7 @@ def guessed_intent(tracker: Tracker) -> str | None:
     """The NLU's best real intent behind an nlu_fallback, when it is reasonably sure of it."""
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         name = ranked.get("name")
-        if name and name != slots.NLU_FALLBACK:
+        if name and name != names.NLU_FALLBACK:
             return name if (ranked.get("confidence") or 0) >= TOPIC_GUESS_CONFIDENCE else None
     return None
 
@@ -170,12 +170,12 @@ class ActionAnswerSearch(UsesKnowledgeBase, Action):
         region = None if place.unknown else place.region
         events = [] if place.unknown else place.events()
         structures = mentioned_structures(tracker)
-        if guessed_intent(tracker) == slots.CHECK_ELIGIBILITY:
+        if guessed_intent(tracker) == names.CHECK_ELIGIBILITY:
             # "mairie + 3 medecins salariés quelle structure": the NLU leans to the check
             # without being sure of it; offering it costs one tap, answering beside it more.
             dispatcher.utter_message(**eligibility_offer(domain, structures[0] if structures else None))
             return events
-        out_of_scope = latest_intent(tracker) == slots.OUT_OF_SCOPE
+        out_of_scope = latest_intent(tracker) == names.OUT_OF_SCOPE
         found = search_answer(
             domain,
             self.index,
@@ -188,7 +188,7 @@ class ActionAnswerSearch(UsesKnowledgeBase, Action):
         if found.text is not None:
             dispatcher.utter_message(text=found.text)
             if found.structure:
-                events.append(SlotSet(slots.STRUCTURE, found.structure))
+                events.append(SlotSet(names.STRUCTURE, found.structure))
             return events
         if out_of_scope:
             dispatcher.utter_message(response="utter_out_of_scope")

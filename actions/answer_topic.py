@@ -15,10 +15,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.answer_parts import nothing_found, region_notes, structure_label, topic_label
 from actions.answer_search import not_in_documents, search_answer
-from actions.compare import COMPARE_TOPIC, COMPARED_STRUCTURES, answer_comparison
+from actions.compare import COMPARE_TOPIC, answer_comparison
 from actions.context import (
     INTENT_BY_TOPIC,
     TOPIC_BY_INTENT,
@@ -128,10 +128,10 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
     ) -> list[EventType]:
         events = list(events or [])
 
-        last_topic = tracker.get_slot(slots.LAST_TOPIC)
+        last_topic = tracker.get_slot(names.LAST_TOPIC)
         topic = TOPIC_BY_INTENT.get(intent or "") or last_topic
         structures = mentioned_structures(tracker)
-        structure_id = structures[0] if structures else tracker.get_slot(slots.STRUCTURE)
+        structure_id = structures[0] if structures else tracker.get_slot(names.STRUCTURE)
         term = mentioned_term(tracker)
         full = intent == "ask_more"
 
@@ -147,7 +147,7 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
                 topic = topics.DEFINITION
             else:
                 # "plus de détails" shows the whole comparison; "et avec une ESS ?" adds a column.
-                compared = list(tracker.get_slot(COMPARED_STRUCTURES) or [])
+                compared = list(tracker.get_slot(names.COMPARED_STRUCTURES) or [])
                 compared += [item for item in structures if item not in compared]
                 text, buttons, compare_events = answer_comparison(
                     self.kb, domain, compared, region, full=full
@@ -171,14 +171,14 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
             dispatcher.utter_message(text=self._glossary_answer(domain, term))
             return events
 
-        names_legal_form = bool(entity_values(tracker, slots.ENTITY_LEGAL_FORM))
+        names_legal_form = bool(entity_values(tracker, names.ENTITY_LEGAL_FORM))
         if topic == topics.LEGAL_FORM and not structures and (names_legal_form or not structure_id):
             # "quelles formes juridiques existent", "différence SCM SCP": the legal forms table.
             text, buttons = answer_directory(
                 self.kb, domain, LEGAL_FORMS, region, None, index=self.index, question=latest_text(tracker)
             )
             dispatcher.utter_message(text=text, buttons=buttons)
-            return [*events, SlotSet(slots.LAST_TOPIC, topic)]
+            return [*events, SlotSet(names.LAST_TOPIC, topic)]
 
         structure = self.kb.structure(structure_id) if structure_id else None
         if structure is None:
@@ -197,8 +197,8 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         offer_eligibility_check(dispatcher, tracker, domain, structure.id, topic)
         return [
             *events,
-            SlotSet(slots.STRUCTURE, structure.id),
-            SlotSet(slots.LAST_TOPIC, topic),
+            SlotSet(names.STRUCTURE, structure.id),
+            SlotSet(names.LAST_TOPIC, topic),
         ]
 
     def _answer_without_structure(
@@ -213,14 +213,14 @@ class ActionAnswerTopic(UsesKnowledgeBase, Action):
         table… The search answers when a row covers it; a question with words the documents
         do not cover gets the honest reply; a bare "et le financement ?" asks which structure."""
         question = latest_text(tracker)
-        events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
+        events: list[EventType] = [SlotSet(names.LAST_TOPIC, topic)]
         if len(self.index.analyzer.query(question).tokens) < MIN_WORDS_FOR_A_QUESTION:
             dispatcher.utter_message(response="utter_which_structure")
             return events
         found = search_answer(domain, self.index, question, topic=topic, region=region)
         if found.text is not None:
             dispatcher.utter_message(text=found.text)
-            return events + ([SlotSet(slots.STRUCTURE, found.structure)] if found.structure else [])
+            return events + ([SlotSet(names.STRUCTURE, found.structure)] if found.structure else [])
         dispatcher.utter_message(text=not_in_documents(domain, self.kb, region, []))
         return events
 

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.answer_parts import region_notes, topic_label
 from actions.context import mentioned_structures, region_in_use
 from actions.formatting import BULLET, button, conflict_units, join_blocks, limit_buttons, region_id
@@ -18,7 +18,6 @@ from knowledge.query import KnowledgeBase
 from knowledge.types import Fact, Source
 
 COMPARE_TOPIC = "difference"
-COMPARED_STRUCTURES = "compared_structures"
 # Criteria shown before "plus de détails": enough to tell the structures apart.
 SHORT_ROWS = 6
 
@@ -73,9 +72,9 @@ def answer_comparison(
     if len(structure_ids) < 2:
         return response_text(domain, "utter_which_structures_to_compare"), [], []
     comparison = kb.compare(structure_ids, region)
-    names = " / ".join(structure.acronym for structure in comparison.structures)
+    acronyms = " / ".join(structure.acronym for structure in comparison.structures)
     rows = comparison.rows if full else comparison.rows[:SHORT_ROWS]
-    lines = [response_text(domain, "utter_compare_header", names=names)]
+    lines = [response_text(domain, "utter_compare_header", names=acronyms)]
     sources: dict[str, tuple[int, Source]] = {}
     missing = response_text(domain, "utter_comparison_missing")
     for row in rows:
@@ -113,8 +112,8 @@ def answer_comparison(
     for structure in comparison.structures:
         buttons.append(button(f"{funding} {structure.acronym}", "ask_funding", structure=structure.id))
     events: list[EventType] = [
-        SlotSet(COMPARED_STRUCTURES, [structure.id for structure in comparison.structures]),
-        SlotSet(slots.LAST_TOPIC, COMPARE_TOPIC),
+        SlotSet(names.COMPARED_STRUCTURES, [structure.id for structure in comparison.structures]),
+        SlotSet(names.LAST_TOPIC, COMPARE_TOPIC),
     ]
     return text, limit_buttons(buttons), events
 
@@ -131,7 +130,7 @@ class ActionCompareStructures(UsesKnowledgeBase, Action):
             dispatcher.utter_message(response="utter_region_unknown")
             return []
         structure_ids = mentioned_structures(tracker)
-        remembered = tracker.get_slot(slots.STRUCTURE)
+        remembered = tracker.get_slot(names.STRUCTURE)
         # "quelle différence avec une CPTS ?" compares with the structure discussed before.
         if len(structure_ids) == 1 and remembered and remembered != structure_ids[0]:
             structure_ids = [remembered, *structure_ids]

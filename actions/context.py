@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import slots
+from actions import names
 from knowledge import topics
 from knowledge.names import (
     find_region_name,
@@ -63,7 +63,7 @@ def mentioned_structures(tracker: Tracker) -> list[str]:
     so it fills the gaps.
     """
     found: list[str] = []
-    for value in entity_values(tracker, slots.ENTITY_STRUCTURE):
+    for value in entity_values(tracker, names.ENTITY_STRUCTURE):
         structure_id = resolve_structure(value)
         if structure_id and structure_id not in found:
             found.append(structure_id)
@@ -80,7 +80,7 @@ def current_structure(tracker: Tracker) -> str | None:
     mentioned = mentioned_structures(tracker)
     if mentioned:
         return mentioned[0]
-    return tracker.get_slot(slots.STRUCTURE)
+    return tracker.get_slot(names.STRUCTURE)
 
 
 def mentioned_region(tracker: Tracker) -> tuple[str | None, str | None]:
@@ -90,7 +90,7 @@ def mentioned_region(tracker: Tracker) -> tuple[str | None, str | None]:
     a place the NLU missed or cut ("le Gard a-t-il des CPTS ?") is looked for in the raw text;
     a lone "de" the NLU tagged as a region is no place at all.
     """
-    values = [value for value in entity_values(tracker, slots.ENTITY_REGION) if not names_no_place(value)]
+    values = [value for value in entity_values(tracker, names.ENTITY_REGION) if not names_no_place(value)]
     for value in values:
         region_id = resolve_region(value)
         if region_id:
@@ -111,13 +111,13 @@ class RegionInUse:
     unknown: bool  # the message names a place the resolver does not know: say so, never guess
 
     def events(self) -> list[EventType]:
-        return [SlotSet(slots.REGION, self.named)] if self.named else []
+        return [SlotSet(names.REGION, self.named)] if self.named else []
 
 
 def region_in_use(tracker: Tracker) -> RegionInUse:
     region_id, region_text = mentioned_region(tracker)
     return RegionInUse(
-        region=region_id or tracker.get_slot(slots.REGION),
+        region=region_id or tracker.get_slot(names.REGION),
         named=region_id,
         unknown=bool(region_text) and region_id is None,
     )
@@ -125,7 +125,7 @@ def region_in_use(tracker: Tracker) -> RegionInUse:
 
 def mentioned_term(tracker: Tracker) -> str | None:
     """A glossary term named in the latest message (legal form, funding type, acronym)."""
-    for entity in slots.TERM_ENTITIES:
+    for entity in names.TERM_ENTITIES:
         values = entity_values(tracker, entity)
         if values:
             return values[0]

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.context import current_structure, latest_intent, latest_text, region_in_use
 from actions.formatting import BULLET, citations_line, group_by_source, join_blocks
 from actions.knowledge_base import UsesKnowledgeBase
@@ -27,7 +27,9 @@ CPTS_EXAMPLES = "cpts_examples"
 MEDICO_SOCIAL = "medico_social"
 LEGAL_FORMS = "legal_forms"
 DIRECTORY_TOPICS = frozenset({CONTACT, PLATFORMS, CPTS_EXAMPLES, MEDICO_SOCIAL, LEGAL_FORMS})
-TOPIC_BY_INTENT = {
+# Question intent -> directory list of action_answer_directory (context.TOPIC_BY_INTENT maps the
+# intents of action_answer_topic to knowledge topics).
+DIRECTORY_TOPIC_BY_INTENT = {
     "ask_contact": CONTACT,
     "ask_platforms": PLATFORMS,
     "ask_cpts_examples": CPTS_EXAMPLES,
@@ -152,8 +154,8 @@ class ActionAnswerDirectory(UsesKnowledgeBase, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "", CONTACT)
-        events: list[EventType] = [SlotSet(slots.LAST_TOPIC, topic)]
+        topic = DIRECTORY_TOPIC_BY_INTENT.get(latest_intent(tracker) or "", CONTACT)
+        events: list[EventType] = [SlotSet(names.LAST_TOPIC, topic)]
         place = region_in_use(tracker)
         text, buttons = answer_directory(
             self.kb,

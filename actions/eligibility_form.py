@@ -16,13 +16,16 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.context import entity_values, latest_intent, latest_text, mentioned_structures
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.places import Place, find_place, resolve_place
 from actions.texts import response_text
+from eligibility.counts import NO_NUMBER, TOO_LARGE
 from eligibility.french import normalize
+from eligibility.messages import french_number
 from eligibility.parsing import (
+    COUNT_MAXIMUMS,
     Answer,
     CountError,
     extract_team,
@@ -30,15 +33,13 @@ from eligibility.parsing import (
     parse_count,
     parse_yes_no,
 )
-from eligibility.rules import STRUCTURES, needed_fields
+from eligibility.rules import ASSESSED_STRUCTURES, needed_fields
 from eligibility.team import PRACTICES, Team
 from knowledge import topics
 from knowledge.names import REGION_NAMES
 
-# Largest believable answers: a team of professionals, and a territory's population.
-MAX_MEMBERS = 500
-MAX_DOCTORS_ON_TERRITORY = 20_000
-MAX_POPULATION = 15_000_000
+# Prefix of the responses that say why a count was refused, one per CountError reason.
+INVALID_COUNT_PREFIX = "utter_invalid_count_"
 UNKNOWN_ANSWERS = ("je ne sais pas", "je sais pas", "sais pas", "aucune idée", "inconnu", "inconnue", "nsp")
 
 # Only these words restart the dialogue, and only once confirmed: a reply to a pending question
@@ -57,7 +58,7 @@ _QUESTION_START_RE = re.compile(
 )
 # Intents after which an unanswering reply is a digression (answered, then the form resumes) or a
 # request to stop; check_eligibility is not one of them: mid-form it asks whether to restart.
-_DIGRESSION_INTENTS = slots.QUESTION_INTENTS - {"check_eligibility"}
+_DIGRESSION_INTENTS = names.QUESTION_INTENTS - {names.CHECK_ELIGIBILITY}
 
 
 def looks_like_question(text: str) -> bool:
@@ -82,35 +83,35 @@ def _count(value: Any) -> int | None:
 def team_from_slots(values: dict[str, Any]) -> Team:
     """The Team described by the slots (missing, unknown or not yet validated answers stay None)."""
     fields: dict[str, Any] = {}
-    for name in slots.COUNT_SLOTS:
+    for name in names.COUNT_SLOTS:
         fields[name] = _count(values.get(name))
-    population = values.get(slots.POPULATION_SLOT)
-    if population != slots.UNKNOWN_POPULATION:
-        fields[slots.POPULATION_SLOT] = _count(population)
-    if values.get(slots.PRACTICE_SLOT) in PRACTICES:
-        fields[slots.PRACTICE_SLOT] = values[slots.PRACTICE_SLOT]
-    for name in slots.YES_NO_SLOTS:
+    population = values.get(names.POPULATION_SLOT)
+    if population != names.UNKNOWN_POPULATION:
+        fields[names.POPULATION_SLOT] = _count(population)
+    if values.get(names.PRACTICE_SLOT) in PRACTICES:
+        fields[names.PRACTICE_SLOT] = values[names.PRACTICE_SLOT]
+    for name in names.YES_NO_SLOTS:
         if isinstance(values.get(name), bool):
             fields[name] = values[name]
     return Team(**fields)
 
 
 def describe_value(domain: DomainDict, slot: str, value: Any) -> str:
-    if slot == slots.PRACTICE_SLOT:
+    if slot == names.PRACTICE_SLOT:
         return response_text(domain, f"utter_value_{value}")
-    if slot in slots.YES_NO_SLOTS:
+    if slot in names.YES_NO_SLOTS:
         return response_text(domain, "utter_value_yes" if value else "utter_value_no")
-    if slot == slots.POPULATION_SLOT and value == slots.UNKNOWN_POPULATION:
+    if slot == names.POPULATION_SLOT and value == names.UNKNOWN_POPULATION:
         return response_text(domain, "utter_value_unknown")
-    if slot == slots.REGION:
+    if slot == names.REGION:
         return REGION_NAMES.get(value, value)
-    return f"{int(value):,}".replace(",", "\u202f")
+    return french_number(int(value))
 
 
-def describe_team(domain: DomainDict, values: dict[str, Any], names: Iterable[str]) -> str:
-    """ "médecins généralistes : 3, exercice : libéral" for the given slots that have a value."""
+def describe_team(domain: DomainDict, values: dict[str, Any], shown: Iterable[str]) -> str:
+    """ "médecins généralistes : 3, exercice : libéral" for the slots in `shown` that have a value."""
     parts = []
-    for name in names:
+    for name in shown:
         value = values.get(name)
         if value is not None:
             label = response_text(domain, f"utter_team_label_{name}")
@@ -125,7 +126,7 @@ def opening_slots(text: str, asked: str | None = None) -> dict[str, Any]:
     specialists, not with general practitioners.
     """
     found = extract_team(text, asked=asked)
-    return {name: value for name, value in found.items() if name in slots.TEAM_SLOTS}
+    return {name: value for name, value in found.items() if name in names.TEAM_SLOTS}
 
 
 # Answers about a structure's conditions (who must be in it, its territory, its practice
@@ -145,7 +146,7 @@ def offer_eligibility_check(
     Not while the check itself is running (the answer was a digression: the form resumes). The
     button starts the check with the structure in mind (`/check_eligibility{"structure": "ess"}`).
     """
-    if structure not in STRUCTURES or topic not in OFFER_TOPICS:
+    if structure not in ASSESSED_STRUCTURES or topic not in OFFER_TOPICS:
         return False
     if (tracker.active_loop or {}).get("name"):
         return False
@@ -155,9 +156,9 @@ def offer_eligibility_check(
 
 def eligibility_offer(domain: DomainDict, structure: str | None = None) -> dict[str, Any]:
     """The message that offers the check, as `utter_message` keyword arguments."""
-    payload = "/check_eligibility"
+    payload = f"/{names.CHECK_ELIGIBILITY}"
     if structure:
-        payload += json.dumps({slots.ENTITY_STRUCTURE: structure})
+        payload += json.dumps({names.ENTITY_STRUCTURE: structure})
     return {
         "text": response_text(domain, "utter_offer_eligibility"),
         "buttons": [{"title": response_text(domain, "utter_offer_eligibility_button"), "payload": payload}],
@@ -167,34 +168,34 @@ def eligibility_offer(domain: DomainDict, structure: str | None = None) -> dict[
 def place_events(place: Place | None) -> dict[str, Any]:
     if place is None:
         return {}
-    return {slots.REGION: place.region, slots.DEPARTMENT: place.department}
+    return {names.REGION: place.region, names.DEPARTMENT: place.department}
 
 
 class ActionStartEligibility(UsesKnowledgeBase, Action):
     """Resets a previous check and keeps what the opening message already says."""
 
     def name(self) -> str:
-        return "action_start_eligibility"
+        return names.ACTION_START_ELIGIBILITY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events: list[EventType] = [SlotSet(name, None) for name in slots.ELIGIBILITY_SLOTS]
+        events: list[EventType] = [SlotSet(name, None) for name in names.ELIGIBILITY_SLOTS]
         text = latest_text(tracker)
         found = opening_slots(text) if not text.startswith("/") else {}
         found.update(self._place(tracker))
         structures = mentioned_structures(tracker)
         if structures:
-            events.append(SlotSet(slots.STRUCTURE, structures[0]))
+            events.append(SlotSet(names.STRUCTURE, structures[0]))
         events += [SlotSet(name, value) for name, value in found.items()]
         dispatcher.utter_message(response="utter_eligibility_intro")
-        summary = describe_team(domain, found, (*slots.TEAM_SLOTS, slots.REGION))
+        summary = describe_team(domain, found, (*names.TEAM_SLOTS, names.REGION))
         if summary:
             dispatcher.utter_message(response="utter_eligibility_noted", summary=summary)
         return events
 
     def _place(self, tracker: Tracker) -> dict[str, Any]:
-        for value in entity_values(tracker, slots.ENTITY_REGION):
+        for value in entity_values(tracker, names.ENTITY_REGION):
             place = resolve_place(self.kb, value)
             if place:
                 return place_events(place)
@@ -212,7 +213,7 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
     """
 
     def name(self) -> str:
-        return "validate_eligibility_form"
+        return names.ACTION_VALIDATE_ELIGIBILITY_FORM
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -245,7 +246,7 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
         return [
             name
             for name in domain_slots
-            if name == slots.REGION or tracker.get_slot(name) is not None or name in needed
+            if name == names.REGION or tracker.get_slot(name) is not None or name in needed
         ]
 
     async def get_extraction_events(
@@ -253,7 +254,7 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
     ) -> list[EventType]:
         text = latest_text(tracker).strip()
         intent = latest_intent(tracker)
-        requested = tracker.get_slot(slots.REQUESTED_SLOT)
+        requested = tracker.get_slot(names.REQUESTED_SLOT)
         if not text or requested is None:
             # Form activation: the opening message was read by action_start_eligibility already.
             return []
@@ -261,21 +262,21 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
             return self._payload(dispatcher, tracker, intent)
         normalized = normalize(text)
         events: list[EventType] = []
-        if tracker.get_slot(slots.RESTART_PENDING):
+        if tracker.get_slot(names.RESTART_PENDING):
             if _RESTART_RE.search(normalized) or (
-                requested not in slots.YES_NO_SLOTS and parse_yes_no(text) is True
+                requested not in names.YES_NO_SLOTS and parse_yes_no(text) is True
             ):
                 dispatcher.utter_message(response="utter_eligibility_restarted")
-                cleared = (*slots.TEAM_SLOTS, slots.REGION, slots.DEPARTMENT, slots.RESTART_PENDING)
+                cleared = (*names.TEAM_SLOTS, names.REGION, names.DEPARTMENT, names.RESTART_PENDING)
                 return [SlotSet(name, None) for name in cleared]
-            events.append(SlotSet(slots.RESTART_PENDING, None))
-            if parse_yes_no(text) is False and requested not in slots.YES_NO_SLOTS:
+            events.append(SlotSet(names.RESTART_PENDING, None))
+            if parse_yes_no(text) is False and requested not in names.YES_NO_SLOTS:
                 return events  # "non, on continue": the form asks its question again
         if _RESTART_RE.search(normalized):
             return self._ask_restart(dispatcher)
         if _CANCEL_RE.search(normalized):
             return []  # rejected: the cancel rule runs ("non, pas encore" read as stop is an answer)
-        answer = parse_answer(requested, text) if requested in slots.TEAM_SLOTS else Answer()
+        answer = parse_answer(requested, text) if requested in names.TEAM_SLOTS else Answer()
         if looks_like_question(text) and intent in _DIGRESSION_INTENTS:
             return []  # rejected: the digression rule answers, then the form asks again
         found: dict[str, Any] = opening_slots(text, asked=requested)
@@ -283,14 +284,14 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
             del found[requested]
         if answer.value is not None:
             found[requested] = answer.value
-        elif answer.unknown and requested == slots.POPULATION_SLOT:
-            found[requested] = slots.UNKNOWN_POPULATION
+        elif answer.unknown and requested == names.POPULATION_SLOT:
+            found[requested] = names.UNKNOWN_POPULATION
         place = self._place(tracker, text, requested)
         found.update(place_events(place))
         # A number, or a count the parser refused ("une douzaine"), was meant as an answer.
         attempted = answer.attempted or any(char.isdigit() for char in text)
         if not found and not attempted:
-            if intent == "check_eligibility":
+            if intent == names.CHECK_ELIGIBILITY:
                 return self._ask_restart(dispatcher)
             if intent in _DIGRESSION_INTENTS:
                 return []
@@ -299,7 +300,7 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
             self._reject(dispatcher, requested, answer)
             return [*events, SlotSet(requested, None)] if requested else events
         extra = {name: value for name, value in found.items() if name != requested}
-        shown = describe_team(domain, extra, (*slots.TEAM_SLOTS, slots.REGION))
+        shown = describe_team(domain, extra, (*names.TEAM_SLOTS, names.REGION))
         if shown:
             # A correction or an extra detail ("en fait on est 3 médecins"): say it was heard,
             # since the form may then repeat its pending question.
@@ -310,21 +311,21 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None
     ) -> list[EventType]:
         """A button's payload ("/inform{"region": "Bretagne"}")."""
-        for value in entity_values(tracker, slots.ENTITY_REGION):
+        for value in entity_values(tracker, names.ENTITY_REGION):
             place = resolve_place(self.kb, value)
             if place:
                 return [SlotSet(name, value) for name, value in place_events(place).items()]
-        if intent == "check_eligibility":
+        if intent == names.CHECK_ELIGIBILITY:
             return self._ask_restart(dispatcher)
         return []
 
     def _place(self, tracker: Tracker, text: str, requested: str | None) -> Place | None:
         """A place in the reply; the whole reply when the region was asked ("Vannes", "29")."""
-        if requested == slots.REGION:
+        if requested == names.REGION:
             place = resolve_place(self.kb, text)
             if place:
                 return place
-        for value in entity_values(tracker, slots.ENTITY_REGION):
+        for value in entity_values(tracker, names.ENTITY_REGION):
             place = resolve_place(self.kb, value)
             if place:
                 return place
@@ -333,119 +334,111 @@ class ValidateEligibilityForm(UsesKnowledgeBase, FormValidationAction):
     @staticmethod
     def _ask_restart(dispatcher: CollectingDispatcher) -> list[EventType]:
         dispatcher.utter_message(response="utter_eligibility_restart_confirm")
-        return [SlotSet(slots.RESTART_PENDING, True)]
+        return [SlotSet(names.RESTART_PENDING, True)]
 
     @staticmethod
     def _reject(dispatcher: CollectingDispatcher, requested: str | None, answer: Answer) -> None:
-        if requested == slots.REGION:
+        if requested == names.REGION:
             dispatcher.utter_message(response="utter_region_unknown")
-        elif answer.hint:
-            dispatcher.utter_message(response="utter_invalid_count", hint=answer.hint)
-        elif requested in slots.COUNT_SLOTS or requested == slots.POPULATION_SLOT:
-            dispatcher.utter_message(response="utter_invalid_count", hint=parse_count_hint())
+        elif answer.refused:
+            refuse_count(dispatcher, answer.refused)
+        elif requested in names.COUNT_SLOTS or requested == names.POPULATION_SLOT:
+            refuse_count(dispatcher, CountError(NO_NUMBER))
         else:
             dispatcher.utter_message(response="utter_invalid_choice")
 
     # Validation: values extracted above are already parsed; text comes from older trackers.
 
-    def _count(self, value: Any, dispatcher: CollectingDispatcher, slot: str, maximum: int) -> dict[str, Any]:
+    def _count(self, value: Any, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
         if value is None:
             return {slot: None}
+        maximum = COUNT_MAXIMUMS[slot]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if value < 0 or value > maximum or value != int(value):
-                dispatcher.utter_message(response="utter_invalid_count", hint=_range_hint(maximum))
+                refuse_count(dispatcher, CountError(TOO_LARGE, maximum))
                 return {slot: None}
             return {slot: int(value)}
         try:
             count = parse_count(str(value), maximum=maximum)
         except CountError as error:
-            dispatcher.utter_message(response="utter_invalid_count", hint=error.message)
+            refuse_count(dispatcher, error)
             return {slot: None}
         return {slot: count}
 
     def validate_general_practitioners(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._count(value, dispatcher, "general_practitioners", MAX_MEMBERS)
+        return self._count(value, dispatcher, names.GENERAL_PRACTITIONERS)
 
     def validate_paramedicals(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._count(value, dispatcher, "paramedicals", MAX_MEMBERS)
+        return self._count(value, dispatcher, names.PARAMEDICALS)
 
     def validate_other_professionals(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._count(value, dispatcher, "other_professionals", MAX_MEMBERS)
+        return self._count(value, dispatcher, names.OTHER_PROFESSIONALS)
 
     def validate_specialists(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._count(value, dispatcher, "specialists", MAX_MEMBERS)
+        return self._count(value, dispatcher, names.SPECIALISTS)
 
     def validate_specialty_doctors_on_territory(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._count(value, dispatcher, "specialty_doctors_on_territory", MAX_DOCTORS_ON_TERRITORY)
+        return self._count(value, dispatcher, names.SPECIALTY_DOCTORS_ON_TERRITORY)
 
     def validate_liberal_specialty_doctors_on_territory(
         self, value: Any, dispatcher, tracker, domain
     ) -> dict:
-        return self._count(
-            value, dispatcher, "liberal_specialty_doctors_on_territory", MAX_DOCTORS_ON_TERRITORY
-        )
+        return self._count(value, dispatcher, names.LIBERAL_SPECIALTY_DOCTORS_ON_TERRITORY)
 
     def validate_territory_population(self, value: Any, dispatcher, tracker, domain) -> dict:
-        if value == slots.UNKNOWN_POPULATION or (
+        if value == names.UNKNOWN_POPULATION or (
             isinstance(value, str) and value.strip().casefold().rstrip(" .!") in UNKNOWN_ANSWERS
         ):
-            return {slots.POPULATION_SLOT: slots.UNKNOWN_POPULATION}
-        return self._count(value, dispatcher, slots.POPULATION_SLOT, MAX_POPULATION)
+            return {names.POPULATION_SLOT: names.UNKNOWN_POPULATION}
+        return self._count(value, dispatcher, names.POPULATION_SLOT)
 
     def validate_practice(self, value: Any, dispatcher, tracker, domain) -> dict:
         if value is None or value in PRACTICES:
-            return {slots.PRACTICE_SLOT: value}
-        practice = parse_answer(slots.PRACTICE_SLOT, str(value)).value
+            return {names.PRACTICE_SLOT: value}
+        practice = parse_answer(names.PRACTICE_SLOT, str(value)).value
         if practice is None:
             dispatcher.utter_message(response="utter_invalid_choice")
-        return {slots.PRACTICE_SLOT: practice}
+        return {names.PRACTICE_SLOT: practice}
 
     def _yes_no(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict:
         if value is None or isinstance(value, bool):
             return {slot: value}
         answer = parse_answer(slot, str(value)).value
         if answer is None:
-            answer = {"affirm": True, "deny": False}.get(latest_intent(tracker) or "")
+            answer = {names.AFFIRM: True, names.DENY: False}.get(latest_intent(tracker) or "")
         if answer is None:
             dispatcher.utter_message(response="utter_invalid_choice")
         return {slot: answer}
 
     def validate_has_manager(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._yes_no(value, dispatcher, tracker, "has_manager")
+        return self._yes_no(value, dispatcher, tracker, names.HAS_MANAGER)
 
     def validate_territory_is_department_or_more(self, value: Any, dispatcher, tracker, domain) -> dict:
-        return self._yes_no(value, dispatcher, tracker, "territory_is_department_or_more")
+        return self._yes_no(value, dispatcher, tracker, names.TERRITORY_IS_DEPARTMENT_OR_MORE)
 
     def validate_region(self, value: Any, dispatcher, tracker, domain) -> dict:
         if value is None or value in REGION_NAMES:
-            return {slots.REGION: value}
+            return {names.REGION: value}
         place = resolve_place(self.kb, str(value))
         if place is None:
             dispatcher.utter_message(response="utter_region_unknown")
-            return {slots.REGION: None}
-        return {slots.REGION: place.region}
+            return {names.REGION: None}
+        return {names.REGION: place.region}
 
 
-def _range_hint(maximum: int) -> str:
-    try:
-        parse_count(str(maximum + 1), maximum=maximum)
-    except CountError as error:
-        return error.message
-    return ""
-
-
-def parse_count_hint() -> str:
-    """The re-prompt for a reply with no number in it."""
-    try:
-        parse_count("", maximum=1)
-    except CountError as error:
-        return error.message
-    return ""
+def refuse_count(dispatcher: CollectingDispatcher, error: CountError) -> None:
+    """Say why a count was refused: the response utter_invalid_count_<reason> of domain.yml."""
+    if error.maximum is None:
+        dispatcher.utter_message(response=f"{INVALID_COUNT_PREFIX}{error.reason}")
+    else:
+        dispatcher.utter_message(
+            response=f"{INVALID_COUNT_PREFIX}{error.reason}", maximum=french_number(error.maximum)
+        )
 
 
 class ActionCancelEligibility(Action):
     def name(self) -> str:
-        return "action_cancel_eligibility"
+        return names.ACTION_CANCEL_ELIGIBILITY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -453,6 +446,6 @@ class ActionCancelEligibility(Action):
         dispatcher.utter_message(response="utter_eligibility_cancelled")
         return [
             ActiveLoop(None),
-            SlotSet(slots.REQUESTED_SLOT, None),
-            *(SlotSet(name, None) for name in slots.ELIGIBILITY_SLOTS),
+            SlotSet(names.REQUESTED_SLOT, None),
+            *(SlotSet(name, None) for name in names.ELIGIBILITY_SLOTS),
         ]

@@ -9,13 +9,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.directory import contact_line
 from actions.eligibility_form import describe_team, team_from_slots
 from actions.formatting import BULLET, citations_line, join_blocks, render_sourced
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text
-from eligibility.rules import Assessment, Verdict, assess_all
+from eligibility.rules import Assessment, Verdict, assess_all, render
 from knowledge.names import REGION_NAMES
 
 RESPONSE_BY_VERDICT = {
@@ -38,16 +38,16 @@ def recommended(assessments: list[Assessment], wished: str | None) -> str | None
 
 class ActionEligibilityVerdict(UsesKnowledgeBase, Action):
     def name(self) -> str:
-        return "action_eligibility_verdict"
+        return names.ACTION_ELIGIBILITY_VERDICT
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         values = dict(tracker.slots)
-        region = tracker.get_slot(slots.REGION)
+        region = tracker.get_slot(names.REGION)
         # The region decides the rules only one region's document states (PACA, Bretagne).
         assessments = assess_all(team_from_slots(values), region)
-        summary = describe_team(domain, values, (*slots.TEAM_SLOTS, slots.REGION))
+        summary = describe_team(domain, values, (*names.TEAM_SLOTS, names.REGION))
 
         lines = [response_text(domain, "utter_verdict_header", summary=summary)]
         for item in assessments:
@@ -55,15 +55,19 @@ class ActionEligibilityVerdict(UsesKnowledgeBase, Action):
             name = structure.acronym if structure else item.structure.upper()
             lines.append("")
             lines.append(response_text(domain, RESPONSE_BY_VERDICT[item.verdict], structure_name=name))
-            lines += [BULLET + reason for reason in item.reasons]
+            lines += [BULLET + render(reason) for reason in item.reasons]
             if item.missing:
-                lines.append(response_text(domain, "utter_verdict_missing", missing=" ; ".join(item.missing)))
-            lines += [BULLET + note for note in item.notes]
+                lines.append(
+                    response_text(
+                        domain, "utter_verdict_missing", missing=" ; ".join(map(render, item.missing))
+                    )
+                )
+            lines += [BULLET + render(note) for note in item.notes]
         lines.append("")
         lines.append(citations_line(domain, [source for item in assessments for source in item.sources]))
         verdict_text = "\n".join(lines)
 
-        chosen = recommended(assessments, tracker.get_slot(slots.STRUCTURE))
+        chosen = recommended(assessments, tracker.get_slot(names.STRUCTURE))
         follow_up = (
             self._follow_up(domain, chosen, region) if chosen else response_text(domain, "utter_verdict_none")
         )
@@ -71,7 +75,7 @@ class ActionEligibilityVerdict(UsesKnowledgeBase, Action):
         dispatcher.utter_message(text=follow_up)
 
         result = {item.structure: item.verdict.name.lower() for item in assessments}
-        return [SlotSet(slots.ELIGIBILITY_RESULT, json.dumps(result))]
+        return [SlotSet(names.ELIGIBILITY_RESULT, json.dumps(result))]
 
     def _follow_up(self, domain: DomainDict, structure_id: str, region: str | None) -> str:
         """Funding for the user's region, the first steps and whom to contact."""

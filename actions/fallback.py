@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.formatting import MAX_BUTTONS, intent_payload
 from actions.texts import response_text
 
@@ -64,7 +64,7 @@ class ActionDefaultAskAffirmation(Action):
         buttons.append(
             {
                 "title": response_text(domain, "utter_ask_affirmation_other"),
-                "payload": f"/{slots.OUT_OF_SCOPE}",
+                "payload": f"/{names.OUT_OF_SCOPE}",
             }
         )
         dispatcher.utter_message(response="utter_ask_affirmation", buttons=buttons)

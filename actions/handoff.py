@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
+from actions import names
 from actions.context import current_structure, region_in_use
 from actions.directory import CONTACT, contact_line, regional_contacts
 from actions.formatting import citations_line
@@ -28,7 +28,7 @@ class ActionHumanHandoff(UsesKnowledgeBase, Action):
     ) -> list[EventType]:
         # The slot is the flag the review inbox reads ("a human was asked for").
         place = region_in_use(tracker)
-        events: list[EventType] = [SlotSet(slots.HANDOFF_REQUESTED, True), *place.events()]
+        events: list[EventType] = [SlotSet(names.HANDOFF_REQUESTED, True), *place.events()]
         region = place.region
         if region is None:
             # The region the user gives next is answered with its contacts.
@@ -36,7 +36,7 @@ class ActionHumanHandoff(UsesKnowledgeBase, Action):
                 response="utter_handoff_no_region",
                 buttons=response_buttons(domain, "utter_contacts_ask_region"),
             )
-            return [*events, SlotSet(slots.LAST_TOPIC, CONTACT)]
+            return [*events, SlotSet(names.LAST_TOPIC, CONTACT)]
         region_name = REGION_NAMES.get(region, region)
         contacts = regional_contacts(self.kb, region, current_structure(tracker))[:MAX_CONTACTS]
         if not contacts:

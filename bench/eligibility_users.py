@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 import yaml
 
-from eligibility.rules import STRUCTURES, Verdict, assess_all
+from eligibility.rules import ASSESSED_STRUCTURES, Verdict, assess_all
 from eligibility.team import Team
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -619,7 +619,7 @@ def question_texts(domain_path: Path = ROOT / "domain.yml") -> dict[str, str]:
 def read_verdict(text: str) -> dict[str, Verdict]:
     """The verdict per structure, from the lines "✅ MSP : accessible." in structure order."""
     marks = [VERDICT_MARK[line[0]] for line in text.splitlines() if line[:1] in VERDICT_MARK]
-    return dict(zip(STRUCTURES, marks, strict=False))
+    return dict(zip(ASSESSED_STRUCTURES, marks, strict=False))
 
 
 @dataclass

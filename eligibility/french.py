@@ -103,6 +103,11 @@ def stem(word: str) -> str:
     return singular(word)
 
 
+def stems(*words: str) -> frozenset[str]:
+    """Marker words as `Token.stem` spells them ("sans" -> "san"), so comparisons never miss."""
+    return frozenset(stem(word) for word in words)
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # "num", "word" or "sym"

@@ -11,8 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from actions import names
 from bot.review import schema
-from bot.review.facts import FALLBACK_ACTIONS, FALLBACK_INTENT, LOW_CONFIDENCE, classifier_confidence
+from bot.review.facts import LOW_CONFIDENCE, classifier_confidence
 from bot.review.filters import STATUSES
 from bot.review.inbox import ConversationRow, conversation_row
 
@@ -105,12 +106,12 @@ def build_turns(events: list[dict[str, Any]]) -> list[TurnView]:
                     if isinstance(entity, dict)
                 ],
                 new_session=pending_session,
-                fallback=intent == FALLBACK_INTENT,
+                fallback=intent == names.NLU_FALLBACK,
             )
             pending_session = False
         elif kind == "action":
             name = str(event.get("name") or "")
-            if name in FALLBACK_ACTIONS:
+            if name in names.FALLBACK_ACTIONS:
                 current.fallback = True
             if name not in HIDDEN_ACTIONS:
                 current.actions.append(name)

@@ -21,20 +21,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from actions import names
 from bot.review import schema
 from bot.review.db import insert_ignore, upsert
 
 # Below this, a message is worth a reviewer's look even when no fallback fired.
 LOW_CONFIDENCE = 0.7
-FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback"})
-HANDOFF_INTENT = "human_handoff"
-# Set by action_human_handoff, whatever the message that led to it.
-HANDOFF_SLOT = "handoff_requested"
-VERDICT_ACTION = "action_eligibility_verdict"
-ELIGIBILITY_SLOT = "eligibility_result"
-STRUCTURE_SLOT = "structure"
-STRUCTURE_ENTITY = "structure"
 GROUP_KEY_LENGTH = 200
 TIMEZONE = "Europe/Paris"
 
@@ -126,9 +118,9 @@ def classifier_confidence(parse_data: dict[str, Any]) -> tuple[str | None, float
     intent = parse_data.get("intent") or {}
     name = intent.get("name")
     confidence = intent.get("confidence")
-    if name == FALLBACK_INTENT:
+    if name == names.NLU_FALLBACK:
         ranked = [
-            item for item in parse_data.get("intent_ranking") or [] if item.get("name") != FALLBACK_INTENT
+            item for item in parse_data.get("intent_ranking") or [] if item.get("name") != names.NLU_FALLBACK
         ]
         if ranked:
             confidence = ranked[0].get("confidence")
@@ -177,31 +169,31 @@ def summarise(sender_id: str, events: Iterable[dict[str, Any]]) -> ConversationD
                 confidence=confidence,
                 entities=entities,
                 channel=event.get("input_channel"),
-                fallback=intent == FALLBACK_INTENT,
+                fallback=intent == names.NLU_FALLBACK,
             )
             delta.turns.append(turn)
             delta.channel = delta.channel or turn.channel
             delta.fallback = delta.fallback or turn.fallback
-            delta.handoff = delta.handoff or intent == HANDOFF_INTENT
+            delta.handoff = delta.handoff or intent == names.HUMAN_HANDOFF
             for entity in entities:
-                if entity.get("entity") == STRUCTURE_ENTITY:
+                if entity.get("entity") == names.ENTITY_STRUCTURE:
                     delta.structures.update(_structure_ids(entity.get("value")))
         elif kind == "action":
             name = event.get("name")
-            if name in FALLBACK_ACTIONS:
+            if name in names.FALLBACK_ACTIONS:
                 delta.fallback = True
                 if delta.turns:
                     delta.turns[-1].fallback = True
                 else:
                     delta.fallback_on_stored_turn = True
-            elif name == VERDICT_ACTION:
+            elif name == names.ACTION_ELIGIBILITY_VERDICT:
                 delta.eligibility_done = True
         elif kind == "slot":
-            if event.get("name") == STRUCTURE_SLOT:
+            if event.get("name") == names.STRUCTURE:
                 delta.structures.update(_structure_ids(event.get("value")))
-            elif event.get("name") == HANDOFF_SLOT and event.get("value") is True:
+            elif event.get("name") == names.HANDOFF_REQUESTED and event.get("value") is True:
                 delta.handoff = True
-            elif event.get("name") == ELIGIBILITY_SLOT and event.get("value") is not None:
+            elif event.get("name") == names.ELIGIBILITY_RESULT and event.get("value") is not None:
                 outcomes = parse_eligibility(event.get("value"))
                 if outcomes:
                     delta.eligibility = outcomes

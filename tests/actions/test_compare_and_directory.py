@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from actions import names
 from actions.answer_topic import ActionAnswerTopic
 from actions.compare import ActionCompareStructures
 from actions.directory import ActionAnswerDirectory
@@ -167,15 +168,15 @@ async def test_a_list_shows_only_the_items_the_question_names(kb, run_action) ->
 async def test_handoff_flags_the_conversation_and_gives_a_regional_contact(kb, run_action) -> None:
     run = await run_action(
         ActionHumanHandoff(kb),
-        make_tracker("je veux parler à un conseiller", "human_handoff", slots={"region": "bretagne"}),
+        make_tracker("je veux parler à un conseiller", names.HUMAN_HANDOFF, slots={"region": "bretagne"}),
     )
-    assert run.slot("handoff_requested") is True
+    assert run.slot(names.HANDOFF_REQUESTED) is True
     assert "Bretagne" in run.text and "@" in run.text
 
 
 async def test_handoff_without_region_still_flags_and_asks_for_it(kb, run_action) -> None:
-    run = await run_action(ActionHumanHandoff(kb), make_tracker("un humain svp", "human_handoff"))
-    assert run.slot("handoff_requested") is True
+    run = await run_action(ActionHumanHandoff(kb), make_tracker("un humain svp", names.HUMAN_HANDOFF))
+    assert run.slot(names.HANDOFF_REQUESTED) is True
     assert [m.get("response") for m in run.messages] == ["utter_handoff_no_region"]
     assert [b["payload"] for b in run.messages[0]["buttons"]] == [
         '/inform{"region": "Bretagne"}',
@@ -199,7 +200,7 @@ async def test_handoff_about_an_msp_in_paca_gives_the_region_contacts(kb, run_ac
     # PACA's documents name contacts for CPTS only: they are still the people to ask.
     run = await run_action(
         ActionHumanHandoff(kb),
-        make_tracker("un conseiller", "human_handoff", slots={"region": "paca", "structure": "msp"}),
+        make_tracker("un conseiller", names.HUMAN_HANDOFF, slots={"region": "paca", "structure": "msp"}),
     )
     assert "(Provence-Alpes-Côte d'Azur)" in run.text and "PACA" in run.text
     assert "Source" in run.text
@@ -207,9 +208,9 @@ async def test_handoff_about_an_msp_in_paca_gives_the_region_contacts(kb, run_ac
 
 async def test_handoff_in_a_region_without_contacts_says_so(kb, run_action) -> None:
     run = await run_action(
-        ActionHumanHandoff(kb), make_tracker("un humain", "human_handoff", slots={"region": "occitanie"})
+        ActionHumanHandoff(kb), make_tracker("un humain", names.HUMAN_HANDOFF, slots={"region": "occitanie"})
     )
-    assert run.slot("handoff_requested") is True
+    assert run.slot(names.HANDOFF_REQUESTED) is True
     assert [m.get("response") for m in run.messages] == ["utter_handoff_no_contacts"]
     assert run.messages[0]["region_name"] == "Occitanie"
 
@@ -228,10 +229,10 @@ async def test_contacts_about_an_msp_in_paca(kb, run_action) -> None:
 async def test_fallback_suggests_likely_questions_as_buttons(run_action) -> None:
     tracker = make_tracker(
         "sous combien msp",
-        "nlu_fallback",
+        names.NLU_FALLBACK,
         [("structure", "msp")],
         intent_ranking=[
-            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": names.NLU_FALLBACK, "confidence": 0.5},
             {"name": "ask_funding", "confidence": 0.4},
             {"name": "inform", "confidence": 0.3},
             {"name": "ask_members", "confidence": 0.2},
@@ -250,9 +251,9 @@ async def test_fallback_never_offers_medical_advice_or_more_details(run_action) 
     # An emoji-only message ranked ask_medical_advice first: that once failed the whole turn.
     tracker = make_tracker(
         "🙂🙂🙂",
-        "nlu_fallback",
+        names.NLU_FALLBACK,
         intent_ranking=[
-            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": names.NLU_FALLBACK, "confidence": 0.5},
             {"name": "ask_medical_advice", "confidence": 0.3},
             {"name": "ask_more", "confidence": 0.2},
             {"name": "ask_definition", "confidence": 0.1},
@@ -266,9 +267,9 @@ async def test_fallback_never_offers_medical_advice_or_more_details(run_action) 
 async def test_fallback_with_nothing_to_suggest_asks_to_rephrase(run_action) -> None:
     tracker = make_tracker(
         "ouais",
-        "nlu_fallback",
+        names.NLU_FALLBACK,
         intent_ranking=[
-            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": names.NLU_FALLBACK, "confidence": 0.5},
             {"name": "inform", "confidence": 0.3},
             {"name": "ask_more", "confidence": 0.2},
         ],

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from actions import names
 from actions.eligibility_form import (
+    INVALID_COUNT_PREFIX,
     ActionCancelEligibility,
     ActionStartEligibility,
     ValidateEligibilityForm,
@@ -23,18 +25,18 @@ async def test_opening_message_fills_what_it_says(run_action) -> None:
     tracker = make_tracker(
         "nous sommes 3 médecins généralistes et 2 kinés, libéraux, en Occitanie, "
         "sommes-nous éligibles à une MSP ?",
-        "check_eligibility",
+        names.CHECK_ELIGIBILITY,
         [("region", "Occitanie"), ("structure", "msp")],
-        slots={"general_practitioners": 7, "eligibility_result": "{}"},
+        slots={names.GENERAL_PRACTITIONERS: 7, names.ELIGIBILITY_RESULT: "{}"},
     )
     run = await run_action(ActionStartEligibility(), tracker)
     slots = slot_events(run)
-    assert slots["general_practitioners"] == 3
-    assert slots["paramedicals"] == 2
-    assert slots["practice"] == "liberal"
+    assert slots[names.GENERAL_PRACTITIONERS] == 3
+    assert slots[names.PARAMEDICALS] == 2
+    assert slots[names.PRACTICE_SLOT] == "liberal"
     assert slots["region"] == "occitanie"
     assert slots["structure"] == "msp"
-    assert slots["eligibility_result"] is None
+    assert slots[names.ELIGIBILITY_RESULT] is None
     assert "médecins généralistes : 3" in run.text or any(
         m.get("summary", "").startswith("médecins généralistes : 3") for m in run.messages
     )
@@ -45,8 +47,8 @@ def form_tracker(text: str, requested: str, intent: str = "inform", slots: dict 
         text,
         intent,
         entities,
-        slots={"requested_slot": requested, **(slots or {})},
-        active_loop="eligibility_form",
+        slots={names.REQUESTED_SLOT: requested, **(slots or {})},
+        active_loop=names.ELIGIBILITY_FORM,
     )
 
 
@@ -55,32 +57,78 @@ def form_tracker(text: str, requested: str, intent: str = "inform", slots: dict 
     [("3", 3), ("trois", 3), ("Aucun", 0), ("2 médecins", 2)],
 )
 async def test_counts_in_digits_or_words(run_action, text: str, expected: int) -> None:
-    run = await run_action(ValidateEligibilityForm(), form_tracker(text, "general_practitioners"))
-    assert slot_events(run)["general_practitioners"] == expected
+    run = await run_action(ValidateEligibilityForm(), form_tracker(text, names.GENERAL_PRACTITIONERS))
+    assert slot_events(run)[names.GENERAL_PRACTITIONERS] == expected
 
 
 @pytest.mark.parametrize("text", ["une douzaine", "-3", "100000", "beaucoup"])
-async def test_impossible_counts_are_asked_again_with_a_hint(run_action, text: str) -> None:
+async def test_impossible_counts_are_asked_again_with_a_hint(
+    run_action, domain_dict: dict, text: str
+) -> None:
     run = await run_action(
-        ValidateEligibilityForm(), form_tracker(text, "general_practitioners", slots={"paramedicals": 2})
+        ValidateEligibilityForm(),
+        form_tracker(text, names.GENERAL_PRACTITIONERS, slots={names.PARAMEDICALS: 2}),
     )
     slots = slot_events(run)
-    assert slots["general_practitioners"] is None
-    assert slots["requested_slot"] == "general_practitioners"
-    hint = [m for m in run.messages if m.get("response") == "utter_invalid_count"]
-    assert hint and hint[0]["hint"]
+    assert slots[names.GENERAL_PRACTITIONERS] is None
+    assert slots[names.REQUESTED_SLOT] == names.GENERAL_PRACTITIONERS
+    hint = [m for m in run.messages if m.get("response", "").startswith(INVALID_COUNT_PREFIX)]
+    assert hint and hint[0]["response"] in domain_dict["responses"]
     # The answers already given are kept.
-    assert "paramedicals" not in slots or slots["paramedicals"] == 2
+    assert names.PARAMEDICALS not in slots or slots[names.PARAMEDICALS] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "sentence"),
+    [
+        (
+            "une douzaine",
+            names.GENERAL_PRACTITIONERS,
+            "Merci d'indiquer un nombre précis plutôt qu'un ordre de grandeur (par exemple « 12 » plutôt "
+            "que « une douzaine »).",
+        ),
+        ("-3", names.PARAMEDICALS, "Un nombre ne peut pas être négatif : merci d'indiquer 0 ou plus."),
+        (
+            "100000",
+            names.GENERAL_PRACTITIONERS,
+            "Ce nombre me paraît trop élevé (au plus 500). Pourriez-vous le vérifier ?",
+        ),
+        (
+            "50000 cardiologues",
+            names.SPECIALTY_DOCTORS_ON_TERRITORY,
+            "Ce nombre me paraît trop élevé (au plus 20\u202f000). Pourriez-vous le vérifier ?",
+        ),
+        (
+            "bof",
+            names.SPECIALISTS,
+            "Je n'ai pas reconnu de nombre. Merci d'indiquer un nombre précis, en chiffres ou en lettres "
+            "(par exemple « 3 » ou « trois »).",
+        ),
+    ],
+)
+async def test_a_refused_count_reads_as_before(
+    run_action, domain_dict: dict, text: str, question: str, sentence: str
+) -> None:
+    """The re-prompt is a domain.yml response; Rasa fills it with the values the action sends."""
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    run = await run_action(
+        ValidateEligibilityForm(), form_tracker(text, question, slots={names.PARAMEDICALS: 2})
+    )
+    (message,) = [m for m in run.messages if m.get("response", "").startswith(INVALID_COUNT_PREFIX)]
+    template = domain_dict["responses"][message["response"]][0]["text"]
+    values = {key: value for key, value in message.items() if key not in ("response", "buttons")}
+    assert interpolate_text(template, values) == sentence
 
 
 async def test_a_correction_changes_an_earlier_answer_and_keeps_the_question(run_action) -> None:
     run = await run_action(
         ValidateEligibilityForm(),
-        form_tracker("en fait on est 3 médecins", "paramedicals", slots={"general_practitioners": 1}),
+        form_tracker("en fait on est 3 médecins", names.PARAMEDICALS, slots={names.GENERAL_PRACTITIONERS: 1}),
     )
     slots = slot_events(run)
-    assert slots["general_practitioners"] == 3
-    assert slots["requested_slot"] == "paramedicals"
+    assert slots[names.GENERAL_PRACTITIONERS] == 3
+    assert slots[names.REQUESTED_SLOT] == names.PARAMEDICALS
     assert any(m.get("response") == "utter_eligibility_noted" for m in run.messages)
 
 
@@ -88,25 +136,30 @@ async def test_a_question_mid_form_answers_nothing(run_action) -> None:
     run = await run_action(
         ValidateEligibilityForm(),
         form_tracker(
-            "combien pour une MSP ?", "paramedicals", intent="ask_funding", entities=[("structure", "msp")]
+            "combien pour une MSP ?",
+            names.PARAMEDICALS,
+            intent="ask_funding",
+            entities=[("structure", "msp")],
         ),
     )
-    assert [e for e in run.events if e.get("name") != "requested_slot"] == []
+    assert [e for e in run.events if e.get("name") != names.REQUESTED_SLOT] == []
 
 
 async def test_practice_and_yes_no_answers(run_action) -> None:
-    run = await run_action(ValidateEligibilityForm(), form_tracker("on est tous salariés", "practice"))
-    assert slot_events(run)["practice"] == "salarie"
+    run = await run_action(
+        ValidateEligibilityForm(), form_tracker("on est tous salariés", names.PRACTICE_SLOT)
+    )
+    assert slot_events(run)[names.PRACTICE_SLOT] == "salarie"
     run = await run_action(
         ValidateEligibilityForm(),
-        form_tracker("Oui", "has_manager", intent="affirm", slots={"practice": "salarie"}),
+        form_tracker("Oui", names.HAS_MANAGER, intent="affirm", slots={names.PRACTICE_SLOT: "salarie"}),
     )
-    assert slot_events(run)["has_manager"] is True
+    assert slot_events(run)[names.HAS_MANAGER] is True
 
 
 async def test_unknown_population_is_accepted(run_action) -> None:
-    run = await run_action(ValidateEligibilityForm(), form_tracker("Je ne sais pas", "territory_population"))
-    assert slot_events(run)["territory_population"] == -1.0
+    run = await run_action(ValidateEligibilityForm(), form_tracker("Je ne sais pas", names.POPULATION_SLOT))
+    assert slot_events(run)[names.POPULATION_SLOT] == -1.0
 
 
 async def test_region_answer_is_resolved(run_action) -> None:
@@ -124,17 +177,17 @@ async def test_specialist_questions_only_when_there_are_specialists(run_action, 
     without = await form.required_slots(
         domain_slots,
         CollectingDispatcher(),
-        form_tracker("0", "specialists", slots={"specialists": 0}),
+        form_tracker("0", names.SPECIALISTS, slots={names.SPECIALISTS: 0}),
         domain_dict,
     )
-    assert "specialty_doctors_on_territory" not in without
+    assert names.SPECIALTY_DOCTORS_ON_TERRITORY not in without
     with_specialists = await form.required_slots(
         domain_slots,
         CollectingDispatcher(),
-        form_tracker("12", "specialists", slots={"specialists": 12}),
+        form_tracker("12", names.SPECIALISTS, slots={names.SPECIALISTS: 12}),
         domain_dict,
     )
-    assert "specialty_doctors_on_territory" in with_specialists
+    assert names.SPECIALTY_DOCTORS_ON_TERRITORY in with_specialists
 
 
 async def test_verdict_per_structure_with_what_is_missing(kb, run_action) -> None:
@@ -142,17 +195,17 @@ async def test_verdict_per_structure_with_what_is_missing(kb, run_action) -> Non
         "Bretagne",
         "inform",
         slots={
-            "general_practitioners": 1,
-            "paramedicals": 1,
-            "other_professionals": 0,
-            "specialists": 0,
-            "practice": "liberal",
-            "territory_population": -1.0,
+            names.GENERAL_PRACTITIONERS: 1,
+            names.PARAMEDICALS: 1,
+            names.OTHER_PROFESSIONALS: 0,
+            names.SPECIALISTS: 0,
+            names.PRACTICE_SLOT: "liberal",
+            names.POPULATION_SLOT: -1.0,
             "region": "bretagne",
         },
     )
     run = await run_action(ActionEligibilityVerdict(kb), tracker)
-    result = json.loads(slot_events(run)["eligibility_result"])
+    result = json.loads(slot_events(run)[names.ELIGIBILITY_RESULT])
     assert result["esp"] == "accessible"
     assert result["msp"] == "not_accessible"
     assert "✅ ESP : accessible" in run.text
@@ -163,8 +216,8 @@ async def test_verdict_per_structure_with_what_is_missing(kb, run_action) -> Non
 
 async def test_cancel_forgets_the_answers(run_action) -> None:
     run = await run_action(
-        ActionCancelEligibility(), form_tracker("laisse tomber", "paramedicals", intent="stop")
+        ActionCancelEligibility(), form_tracker("laisse tomber", names.PARAMEDICALS, intent="stop")
     )
     slots = slot_events(run)
-    assert slots["general_practitioners"] is None and slots["requested_slot"] is None
+    assert slots[names.GENERAL_PRACTITIONERS] is None and slots[names.REQUESTED_SLOT] is None
     assert any(e.get("event") == "active_loop" and e.get("name") is None for e in run.events)

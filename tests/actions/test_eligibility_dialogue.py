@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from actions import slots
+from actions import names
 from actions.eligibility_form import ActionStartEligibility, ValidateEligibilityForm
 from tests.actions.conftest import make_tracker
 
 EVERY_QUESTION = (
-    *slots.COUNT_SLOTS,
-    slots.PRACTICE_SLOT,
-    *slots.YES_NO_SLOTS,
-    slots.POPULATION_SLOT,
-    slots.REGION,
+    *names.COUNT_SLOTS,
+    names.PRACTICE_SLOT,
+    *names.YES_NO_SLOTS,
+    names.POPULATION_SLOT,
+    names.REGION,
 )
 # What was answered before the pending question: a bare number must never clear it.
 EARLIER = {
-    "general_practitioners": 2,
-    "paramedicals": 3,
-    "other_professionals": 1,
-    "specialists": 12,
-    "practice": "liberal",
-    "has_manager": True,
-    "territory_is_department_or_more": True,
-    "specialty_doctors_on_territory": 40,
+    names.GENERAL_PRACTITIONERS: 2,
+    names.PARAMEDICALS: 3,
+    names.OTHER_PROFESSIONALS: 1,
+    names.SPECIALISTS: 12,
+    names.PRACTICE_SLOT: "liberal",
+    names.HAS_MANAGER: True,
+    names.TERRITORY_IS_DEPARTMENT_OR_MORE: True,
+    names.SPECIALTY_DOCTORS_ON_TERRITORY: 40,
 }
 
 
@@ -39,8 +39,8 @@ def form_tracker(
         text,
         intent,
         entities,
-        slots={"requested_slot": requested, **(slots_ or {})},
-        active_loop="eligibility_form",
+        slots={names.REQUESTED_SLOT: requested, **(slots_ or {})},
+        active_loop=names.ELIGIBILITY_FORM,
     )
 
 
@@ -50,23 +50,23 @@ def form(kb) -> ValidateEligibilityForm:
 
 
 @pytest.mark.parametrize("question", EVERY_QUESTION)
-@pytest.mark.parametrize("intent", ["check_eligibility", "inform", "nlu_fallback", "ask_territory"])
+@pytest.mark.parametrize("intent", [names.CHECK_ELIGIBILITY, "inform", names.NLU_FALLBACK, "ask_territory"])
 async def test_a_bare_number_at_any_question_keeps_every_answer(run_action, form, question, intent) -> None:
     """ "330000" once read as a new request restarted the form and lost every answer."""
     earlier = {name: value for name, value in EARLIER.items() if name != question}
     run = await run_action(form, form_tracker("330000", question, intent, earlier))
     events = slot_events(run)
     assert events, "the reply must not be rejected (a rejection lets a rule restart the form)"
-    assert slots.RESTART_PENDING not in events
+    assert names.RESTART_PENDING not in events
     for name, value in earlier.items():
         assert events.get(name, value) == value, f"{name} lost while answering {question}"
-    if question == slots.POPULATION_SLOT:
+    if question == names.POPULATION_SLOT:
         assert events[question] == 330000
     else:
         # Too large for a team, a yes/no or a place: refused with a hint, the question stays open.
         assert events.get(question) is None
         assert {m.get("response") for m in run.messages} & {
-            "utter_invalid_count",
+            "utter_invalid_count_too_large",
             "utter_invalid_choice",
             "utter_region_unknown",
         }
@@ -75,32 +75,32 @@ async def test_a_bare_number_at_any_question_keeps_every_answer(run_action, form
 @pytest.mark.parametrize(
     ("question", "text", "expected"),
     [
-        ("has_manager", "la mairie", True),
-        ("has_manager", "l'hôpital", True),
-        ("has_manager", "une mutuelle", True),
-        ("has_manager", "notre association", True),
-        ("has_manager", "non, pas encore", False),
-        ("territory_is_department_or_more", "oui, tout le Cher", True),
-        ("territory_is_department_or_more", "juste notre canton", False),
-        ("practice", "on est tous libéraux sauf une", "mixte"),
-        ("practice", "que des salariés", "salarie"),
-        ("specialists", "12 pneumologues", 12),
-        ("paramedicals", "deux infirmières", 2),
-        ("general_practitioners", "un seul", 1),
-        ("territory_population", "je ne sais pas", slots.UNKNOWN_POPULATION),
-        ("territory_population", "330 000 habitants", 330000),
+        (names.HAS_MANAGER, "la mairie", True),
+        (names.HAS_MANAGER, "l'hôpital", True),
+        (names.HAS_MANAGER, "une mutuelle", True),
+        (names.HAS_MANAGER, "notre association", True),
+        (names.HAS_MANAGER, "non, pas encore", False),
+        (names.TERRITORY_IS_DEPARTMENT_OR_MORE, "oui, tout le Cher", True),
+        (names.TERRITORY_IS_DEPARTMENT_OR_MORE, "juste notre canton", False),
+        (names.PRACTICE_SLOT, "on est tous libéraux sauf une", "mixte"),
+        (names.PRACTICE_SLOT, "que des salariés", "salarie"),
+        (names.SPECIALISTS, "12 pneumologues", 12),
+        (names.PARAMEDICALS, "deux infirmières", 2),
+        (names.GENERAL_PRACTITIONERS, "un seul", 1),
+        (names.POPULATION_SLOT, "je ne sais pas", names.UNKNOWN_POPULATION),
+        (names.POPULATION_SLOT, "330 000 habitants", 330000),
     ],
 )
 async def test_natural_answers(run_action, form, question: str, text: str, expected) -> None:
-    for intent in ("inform", "affirm", "check_eligibility", "ask_definition"):
-        run = await run_action(form, form_tracker(text, question, intent, {"general_practitioners": 1}))
+    for intent in ("inform", "affirm", names.CHECK_ELIGIBILITY, "ask_definition"):
+        run = await run_action(form, form_tracker(text, question, intent, {names.GENERAL_PRACTITIONERS: 1}))
         assert slot_events(run)[question] == expected, intent
 
 
 async def test_a_dozen_is_not_a_number(run_action, form) -> None:
-    run = await run_action(form, form_tracker("une douzaine", "specialists"))
-    assert slot_events(run)["specialists"] is None
-    assert [m["hint"] for m in run.messages if m.get("response") == "utter_invalid_count"]
+    run = await run_action(form, form_tracker("une douzaine", names.SPECIALISTS))
+    assert slot_events(run)[names.SPECIALISTS] is None
+    assert [m for m in run.messages if m.get("response") == "utter_invalid_count_vague"]
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ async def test_a_dozen_is_not_a_number(run_action, form) -> None:
     [("je suis kiné à Vannes", "bretagne", "56"), ("on exerce près de Blois", "centre-val-de-loire", "41")],
 )
 async def test_a_town_fills_departement_and_region(run_action, form, text, region, department) -> None:
-    for question in ("general_practitioners", "region"):
+    for question in (names.GENERAL_PRACTITIONERS, "region"):
         run = await run_action(form, form_tracker(text, question))
         events = slot_events(run)
         assert (events["region"], events["department"]) == (region, department)
@@ -120,43 +120,47 @@ async def test_a_town_as_the_answer_to_the_region_question(run_action, form) -> 
 
 
 async def test_a_misspelt_answer_is_not_an_unknown_place(run_action, form) -> None:
-    run = await run_action(form, form_tracker("la mairei", "has_manager", entities=[("region", "mairei")]))
+    run = await run_action(
+        form, form_tracker("la mairei", names.HAS_MANAGER, entities=[("region", "mairei")])
+    )
     assert not [m for m in run.messages if m.get("response") == "utter_region_unknown"]
 
 
 async def test_restart_needs_a_confirmation(run_action, form) -> None:
-    answered = {"general_practitioners": 3, "paramedicals": 2}
-    tracker = form_tracker("on recommence", "other_professionals", "check_eligibility", answered)
+    answered = {names.GENERAL_PRACTITIONERS: 3, names.PARAMEDICALS: 2}
+    tracker = form_tracker("on recommence", names.OTHER_PROFESSIONALS, names.CHECK_ELIGIBILITY, answered)
     run = await run_action(form, tracker)
     events = slot_events(run)
-    assert events[slots.RESTART_PENDING] is True
-    assert events.get("general_practitioners", 3) == 3
+    assert events[names.RESTART_PENDING] is True
+    assert events.get(names.GENERAL_PRACTITIONERS, 3) == 3
     assert any(m.get("response") == "utter_eligibility_restart_confirm" for m in run.messages)
 
-    pending = {**answered, slots.RESTART_PENDING: True}
-    run = await run_action(form, form_tracker("non, on continue", "other_professionals", "deny", pending))
+    pending = {**answered, names.RESTART_PENDING: True}
+    run = await run_action(form, form_tracker("non, on continue", names.OTHER_PROFESSIONALS, "deny", pending))
     events = slot_events(run)
-    assert events[slots.RESTART_PENDING] is None
-    assert events.get("general_practitioners", 3) == 3
-    assert events["requested_slot"] != "general_practitioners"
+    assert events[names.RESTART_PENDING] is None
+    assert events.get(names.GENERAL_PRACTITIONERS, 3) == 3
+    assert events[names.REQUESTED_SLOT] != names.GENERAL_PRACTITIONERS
 
-    run = await run_action(form, form_tracker("oui, recommencer", "other_professionals", "affirm", pending))
+    run = await run_action(
+        form, form_tracker("oui, recommencer", names.OTHER_PROFESSIONALS, "affirm", pending)
+    )
     events = slot_events(run)
-    assert events["general_practitioners"] is None and events["paramedicals"] is None
-    assert events["requested_slot"] == "general_practitioners"
+    assert events[names.GENERAL_PRACTITIONERS] is None and events[names.PARAMEDICALS] is None
+    assert events[names.REQUESTED_SLOT] == names.GENERAL_PRACTITIONERS
 
 
 async def test_a_new_request_mid_form_asks_before_restarting(run_action, form) -> None:
     tracker = form_tracker(
         "je veux vérifier notre éligibilité",
-        "paramedicals",
-        "check_eligibility",
-        {"general_practitioners": 2},
+        names.PARAMEDICALS,
+        names.CHECK_ELIGIBILITY,
+        {names.GENERAL_PRACTITIONERS: 2},
     )
     run = await run_action(form, tracker)
     events = slot_events(run)
-    assert events[slots.RESTART_PENDING] is True
-    assert events.get("general_practitioners", 2) == 2
+    assert events[names.RESTART_PENDING] is True
+    assert events.get(names.GENERAL_PRACTITIONERS, 2) == 2
 
 
 @pytest.mark.parametrize(
@@ -164,19 +168,21 @@ async def test_a_new_request_mid_form_asks_before_restarting(run_action, form) -
     [("c'est quoi une ESP ?", "ask_definition"), ("laisse tomber", "stop"), ("laisse tomber", "deny")],
 )
 async def test_questions_and_cancel_are_left_to_the_rules(run_action, form, text, intent) -> None:
-    run = await run_action(form, form_tracker(text, "paramedicals", intent, {"general_practitioners": 2}))
-    assert [e for e in run.events if e.get("name") != "requested_slot"] == []
+    run = await run_action(
+        form, form_tracker(text, names.PARAMEDICALS, intent, {names.GENERAL_PRACTITIONERS: 2})
+    )
+    assert [e for e in run.events if e.get("name") != names.REQUESTED_SLOT] == []
 
 
 async def test_opening_with_a_town(run_action, kb) -> None:
     tracker = make_tracker(
-        "je suis kiné à Vannes, on peut créer une MSP avec deux médecins ?", "check_eligibility"
+        "je suis kiné à Vannes, on peut créer une MSP avec deux médecins ?", names.CHECK_ELIGIBILITY
     )
     run = await run_action(ActionStartEligibility(kb), tracker)
     events = slot_events(run)
     assert events["region"] == "bretagne"
     assert events["department"] == "56"
-    assert events["general_practitioners"] == 2
+    assert events[names.GENERAL_PRACTITIONERS] == 2
 
 
 @pytest.mark.parametrize(
@@ -187,7 +193,7 @@ async def test_opening_with_a_town(run_action, kb) -> None:
         ("cds", "status", None, True),
         ("msp", "funding", None, False),
         ("pta", "members", None, False),
-        ("ess", "members", "eligibility_form", False),
+        ("ess", "members", names.ELIGIBILITY_FORM, False),
     ],
 )
 def test_an_answer_about_conditions_offers_the_check(domain_dict, structure, topic, active_loop, offered):

@@ -10,7 +10,9 @@ import pytest
 
 from actions.compare import COMPARE_TOPIC
 from actions.context import TOPIC_BY_INTENT
+from actions.eligibility_form import INVALID_COUNT_PREFIX
 from actions.texts import MissingResponse, response_text
+from eligibility.parsing import COUNT_REASONS
 from knowledge import topics
 
 ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
@@ -18,10 +20,11 @@ RESPONSE_NAME = re.compile(r"""["'](utter_[a-z_]+)["']""")
 
 
 def named_responses() -> set[str]:
-    names: set[str] = set()
+    """Response names written in the actions; a name ending in "_" is a prefix (see below)."""
+    found: set[str] = set()
     for path in ACTIONS_DIR.glob("*.py"):
-        names.update(RESPONSE_NAME.findall(path.read_text(encoding="utf-8")))
-    return names
+        found.update(RESPONSE_NAME.findall(path.read_text(encoding="utf-8")))
+    return {name for name in found if not name.endswith("_")}
 
 
 def test_the_scan_finds_the_responses_actions_use() -> None:
@@ -32,6 +35,12 @@ def test_the_scan_finds_the_responses_actions_use() -> None:
 @pytest.mark.parametrize("name", sorted(named_responses()))
 def test_every_response_an_action_names_is_in_the_domain(domain_dict: dict, name: str) -> None:
     assert name in domain_dict["responses"]
+
+
+@pytest.mark.parametrize("reason", COUNT_REASONS)
+def test_every_refused_count_has_its_reprompt(domain_dict: dict, reason: str) -> None:
+    """The form utters utter_invalid_count_<reason> for a count eligibility.parsing refuses."""
+    assert response_text(domain_dict, f"{INVALID_COUNT_PREFIX}{reason}", maximum="500")
 
 
 @pytest.mark.parametrize(

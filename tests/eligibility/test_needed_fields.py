@@ -216,4 +216,5 @@ def test_answering_what_is_asked_leaves_nothing_to_specify(
         pytest.fail(f"the questions never end: {asked}")
     assert len(asked) == len(set(asked))
     for result in assess_all(Team(**fields)):
-        assert not any("(à préciser)" in item for item in result.missing), (result.structure, result.missing)
+        missing = [str(item) for item in result.missing]
+        assert not any("(à préciser)" in item for item in missing), (result.structure, missing)

@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from eligibility.parsing import CountError, extract_team, parse_count, parse_practice, parse_yes_no
+from eligibility.parsing import (
+    COUNT_REASONS,
+    CountError,
+    extract_team,
+    parse_count,
+    parse_practice,
+    parse_yes_no,
+)
 from eligibility.team import TEAM_FIELDS, Team
 
 BIG = 15_000_000
@@ -74,6 +81,14 @@ def test_parse_count(text: str, expected: int) -> None:
     assert parse_count(text, maximum=BIG) == expected
 
 
+def reprompt(domain: dict, error: CountError) -> str:
+    """The sentence the user reads: the response utter_invalid_count_<reason> of domain.yml."""
+    template = domain["responses"][f"utter_invalid_count_{error.reason}"][0]["text"]
+    if error.maximum is None:
+        return template
+    return template.format(maximum=f"{error.maximum:,}".replace(",", "\u202f"))
+
+
 @pytest.mark.parametrize(
     ("text", "code", "hint"),
     [
@@ -108,32 +123,39 @@ def test_parse_count(text: str, expected: int) -> None:
         ("mille", "too_large", "500"),
     ],
 )
-def test_parse_count_errors(text: str, code: str, hint: str) -> None:
+def test_parse_count_errors(domain_dict: dict, text: str, code: str, hint: str) -> None:
     with pytest.raises(CountError) as raised:
         parse_count(text, maximum=500)
     assert raised.value.code == code
-    assert hint in raised.value.message
-    assert raised.value.message == str(raised.value)
+    assert hint in reprompt(domain_dict, raised.value)
 
 
-def test_parse_count_maximum_is_inclusive() -> None:
+def test_parse_count_maximum_is_inclusive(domain_dict: dict) -> None:
     assert parse_count("500", maximum=500) == 500
-    with pytest.raises(CountError, match="au plus 20\u202f000"):
+    with pytest.raises(CountError) as raised:
         parse_count("20 001", maximum=20_000)
+    assert "au plus 20\u202f000" in reprompt(domain_dict, raised.value)
 
 
-def test_count_error_messages_are_polite_french_sentences() -> None:
+def test_count_error_messages_are_polite_french_sentences(domain_dict: dict) -> None:
     for text in ("plusieurs", "je sais pas", "-1", "2,5", "999", "3 ou 4", "plus de 3", "10 %", "bonjour"):
         with pytest.raises(CountError) as raised:
             parse_count(text, maximum=100)
-        message = raised.value.message
+        message = reprompt(domain_dict, raised.value)
         assert message[0].isupper() and message.endswith((".", "?")), message
         assert any(polite in message for polite in ("Merci", "merci", "Pourriez-vous")), message
 
 
-def test_count_error_rejects_unknown_codes() -> None:
+@pytest.mark.parametrize("reason", COUNT_REASONS)
+def test_every_count_reason_has_its_french_reprompt(domain_dict: dict, reason: str) -> None:
+    """Parsing returns reason codes; the wording is domain.yml's, one response per reason."""
+    message = reprompt(domain_dict, CountError(reason, 500 if reason == "too_large" else None))
+    assert message and "{" not in message
+
+
+def test_count_error_rejects_unknown_reasons() -> None:
     with pytest.raises(ValueError):
-        CountError("bogus", "message")
+        CountError("bogus")
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from eligibility import sources
+from eligibility.messages import Message
 from eligibility.rules import (
-    STRUCTURES,
+    ASSESSED_STRUCTURES,
     Assessment,
     Verdict,
     assess,
@@ -20,6 +21,7 @@ from eligibility.rules import (
     assess_esp,
     assess_ess,
     assess_msp,
+    render,
 )
 from eligibility.sources import ALL_SOURCES
 from eligibility.team import Team
@@ -31,8 +33,13 @@ def team(**fields: Any) -> Team:
     return Team(**fields)
 
 
+def texts(messages: tuple[Message, ...]) -> tuple[str, ...]:
+    """The French texts of an assessment's messages, as the verdict action shows them."""
+    return tuple(map(render, messages))
+
+
 def text_of(assessment: Assessment) -> str:
-    return " ".join((*assessment.reasons, *assessment.missing, *assessment.notes))
+    return " ".join((*texts(assessment.reasons), *texts(assessment.missing), *texts(assessment.notes)))
 
 
 # (team, verdict, words every missing item list must contain, words it must not contain)
@@ -79,7 +86,7 @@ ESP_CASES = [
 def test_esp(subject: Team, verdict: Verdict, in_missing: list[str], not_in_missing: list[str]) -> None:
     result = assess_esp(subject)
     assert result.verdict is verdict
-    missing = " ; ".join(result.missing)
+    missing = " ; ".join(texts(result.missing))
     for words in in_missing:
         assert words in missing
     for words in not_in_missing:
@@ -88,7 +95,7 @@ def test_esp(subject: Team, verdict: Verdict, in_missing: list[str], not_in_miss
 
 def test_esp_divergent_sources_are_both_named() -> None:
     result = assess_esp(team(general_practitioners=1, paramedicals=0, other_professionals=2))
-    reasons = " ".join(result.reasons)
+    reasons = " ".join(texts(result.reasons))
     assert "2 autres professionnels de santé" in reasons
     assert "Doctolib (France entière, mai 2023)" in reasons
     assert "« Un médecin généraliste Un autre professionnel de santé »" in reasons
@@ -99,13 +106,15 @@ def test_esp_with_a_gp_and_a_specialist_is_to_check_with_every_reading() -> None
     """Issue 16: one GP, one specialist, no paramédical was ❌ "aucun autre professionnel de santé"."""
     result = assess_esp(team(general_practitioners=1, specialists=1, paramedicals=0, other_professionals=0))
     assert result.verdict is C
-    reasons = " ".join(result.reasons)
+    reasons = " ".join(texts(result.reasons))
     assert "aucun autre professionnel de santé" not in reasons
     assert "1 médecin spécialiste" in reasons
     assert "« un médecin généraliste et un paramédical »" in reasons  # Doctolib, PACA's text
     assert "« Un médecin généraliste Un autre professionnel de santé »" in reasons  # Bretagne annex
     assert "« 1 médecin + 1 professionnel de santé »" in reasons  # PACA's table
-    assert result.missing == ("un paramédical, pour répondre aussi à la définition de Doctolib (à vérifier)",)
+    assert texts(result.missing) == (
+        "un paramédical, pour répondre aussi à la définition de Doctolib (à vérifier)",
+    )
     assert {
         sources.DOCTOLIB_ESP_MEMBERS,
         sources.BRETAGNE_ESP_ANNEX,
@@ -123,7 +132,7 @@ def test_esp_practice_never_blocks_but_salaried_teams_get_the_sources(
 ) -> None:
     result = assess_esp(team(general_practitioners=1, paramedicals=1, practice=practice))
     assert result.verdict is A
-    notes = " ".join(result.notes)
+    notes = " ".join(texts(result.notes))
     assert ("« Libéral ou salarié »" in notes) is status_note
     assert ("Centre-Val de Loire (2025)" in notes) is status_note
     assert (sources.CVL_ESP_LIBERAL in result.sources) is True  # the "no shared premises" note
@@ -153,13 +162,13 @@ def test_msp(subject: Team, verdict: Verdict, in_missing: list[str]) -> None:
     result = assess_msp(subject)
     assert result.verdict is verdict
     for words in in_missing:
-        assert words in " ; ".join(result.missing)
+        assert words in " ; ".join(texts(result.missing))
 
 
 def test_msp_lists_only_what_fails_once_it_is_out_of_reach() -> None:
     result = assess_msp(team(general_practitioners=1))
-    assert result.missing == ("un second médecin généraliste",)
-    assert "« 2 médecins et 1 paramédical »" in " ".join(result.notes)  # SISA partners
+    assert texts(result.missing) == ("un second médecin généraliste",)
+    assert "« 2 médecins et 1 paramédical »" in " ".join(texts(result.notes))  # SISA partners
     assert sources.CVL_MSP_SISA in result.sources
 
 
@@ -242,12 +251,12 @@ def test_cds(fields: dict[str, Any], region: str | None, verdict: Verdict, in_mi
     result = assess_cds(Team(**fields), region)
     assert result.verdict is verdict
     for words in in_missing:
-        assert words in " ; ".join(result.missing)
+        assert words in " ; ".join(texts(result.missing))
 
 
 def test_cds_liberal_team_is_not_told_about_the_unknown_manager() -> None:
     result = assess_cds(team(practice="liberal", general_practitioners=2, paramedicals=1))
-    assert result.missing == ("un exercice salarié, avec un contrat de travail signé avec le centre",)
+    assert texts(result.missing) == ("un exercice salarié, avec un contrat de travail signé avec le centre",)
 
 
 @pytest.mark.parametrize(
@@ -266,12 +275,12 @@ def test_cds_in_bretagne_cites_both_readings(gps: int, paramedicals: int, lackin
     subject = Team(**{**subject.known(), "other_professionals": 2})  # meets the definition
     result = assess_cds(subject, "bretagne")
     assert result.verdict is C
-    reasons = " ".join(result.reasons)
+    reasons = " ".join(texts(result.reasons))
     assert "« au moins deux professionnels de santé »" in reasons
     assert "« Deux médecins généralistes Un paramédical »" in reasons
     assert "« permettre l'activité d'au moins 2 médecins »" in reasons
     assert "« mono-professionnels : exclusivement médicaux ou infirmiers ou dentaires »" in reasons
-    assert result.missing == (
+    assert texts(result.missing) == (
         f"{lacking} selon l'annexe du guide de l'ARS Bretagne, en Bretagne (à vérifier)",
     )
     assert {
@@ -286,7 +295,7 @@ def test_cds_meeting_both_bretagne_readings_says_so() -> None:
     subject = team(practice="salarie", has_manager=True, general_practitioners=2, paramedicals=1)
     result = assess_cds(subject, "bretagne")
     assert result.verdict is A
-    assert "« Deux médecins généralistes Un paramédical »" in " ".join(result.reasons)
+    assert "« Deux médecins généralistes Un paramédical »" in " ".join(texts(result.reasons))
     assert sources.BRETAGNE_CDS_ANNEX in result.sources
     assert sources.BRETAGNE_CDS_ANNEX not in assess_cds(subject, ELSEWHERE).sources
 
@@ -330,21 +339,21 @@ ESS_CASES = [
 def test_ess(subject: Team, verdict: Verdict, in_reasons: str) -> None:
     result = assess_ess(subject)
     assert result.verdict is verdict
-    assert in_reasons in " ".join(result.reasons)
+    assert in_reasons in " ".join(texts(result.reasons))
 
 
 def test_ess_missing_members_are_counted() -> None:
     result = assess_ess(ess(liberal_specialty_doctors_on_territory=101))
-    assert result.missing == (
+    assert texts(result.missing) == (
         "1 adhérent de plus, soit au moins 11 des 101 médecins libéraux de la spécialité",
     )
     result = assess_ess(ess(specialists=2, liberal_specialty_doctors_on_territory=45))
-    assert result.missing[0].startswith("3 adhérents de plus, soit au moins 5 des 45")
+    assert texts(result.missing)[0].startswith("3 adhérents de plus, soit au moins 5 des 45")
 
 
 def test_ess_mentions_the_older_doctolib_definition() -> None:
     for subject in (ess(), Team(), ess(specialists=0)):
-        notes = " ".join(assess_ess(subject).notes)
+        notes = " ".join(texts(assess_ess(subject).notes))
         assert "12 décembre 2024" in notes
         assert "Doctolib (France entière, mai 2023) définissait l'ESS autrement" in notes
         assert sources.DOCTOLIB_ESS_MEMBERS in assess_ess(subject).sources
@@ -385,7 +394,7 @@ def test_cpts_population_thresholds_with_their_sources(
     population: int | None, expected: str, occitanie: bool
 ) -> None:
     result = assess_cpts(team(general_practitioners=1, territory_population=population))
-    notes = " ".join(result.notes)
+    notes = " ".join(texts(result.notes))
     assert expected in notes
     assert "juin 2019" in notes and "mai 2023" in notes
     assert ("6 799 habitants" in notes) is occitanie
@@ -396,9 +405,9 @@ def test_cpts_population_thresholds_with_their_sources(
 def test_cpts_without_doctor_says_so_with_the_paca_quote() -> None:
     result = assess_cpts(team(general_practitioners=0, specialists=0, paramedicals=5), "paca")
     assert result.verdict is N
-    assert result.missing == ("au moins un médecin, généraliste ou spécialiste",)
-    assert "« Au moins un médecin généraliste ou spécialiste »" in result.reasons[0]
-    assert result.reasons[0].startswith("En Provence-Alpes-Côte d'Azur")
+    assert texts(result.missing) == ("au moins un médecin, généraliste ou spécialiste",)
+    assert "« Au moins un médecin généraliste ou spécialiste »" in texts(result.reasons)[0]
+    assert texts(result.reasons)[0].startswith("En Provence-Alpes-Côte d'Azur")
     assert result.sources[0] is sources.PACA_CPTS_DOCTOR
 
 
@@ -422,8 +431,8 @@ def test_cpts_doctor_is_pacas_rule(region: str | None, verdict: Verdict, missing
     """Issue 16: only the PACA guide (2019) asks for a doctor; the other documents set no minimum."""
     result = assess_cpts(team(general_practitioners=0, specialists=0, paramedicals=5), region)
     assert result.verdict is verdict
-    assert result.missing == missing
-    reasons = " ".join(result.reasons)
+    assert texts(result.missing) == missing
+    reasons = " ".join(texts(result.reasons))
     assert "URPS infirmière PACA (juin 2019)" in reasons or "URPS infirmière PACA, juin 2019" in reasons
     if region != "paca":
         assert "les autres documents ne fixent pas ce minimum" in reasons
@@ -433,7 +442,7 @@ def test_cpts_doctor_is_pacas_rule(region: str | None, verdict: Verdict, missing
 def test_cpts_one_per_territory_from_doctolib_and_paca() -> None:
     for subject in (Team(), team(general_practitioners=1, territory_population=30_000)):
         result = assess_cpts(subject)
-        notes = " ".join(result.notes)
+        notes = " ".join(texts(result.notes))
         assert "ne peut pas abriter plusieurs CPTS" in notes
         assert "« la règle d'une seule CPTS pluri thématique par territoire »" in notes
         assert {sources.DOCTOLIB_CPTS_POPULATION, sources.PACA_CPTS_ONE_PER_TERRITORY} <= set(result.sources)
@@ -441,7 +450,7 @@ def test_cpts_one_per_territory_from_doctolib_and_paca() -> None:
 
 @pytest.mark.parametrize("population", [None, 30_000])
 def test_cpts_paca_range_stays_indicative_and_adaptable(population: int | None) -> None:
-    notes = " ".join(assess_cpts(team(general_practitioners=1, territory_population=population)).notes)
+    notes = " ".join(texts(assess_cpts(team(general_practitioners=1, territory_population=population)).notes))
     assert "(seuil indicatif), adaptable selon le territoire" in notes
 
 
@@ -461,14 +470,14 @@ def test_ess_share_is_about_liberal_specialists(
     share counted every specialist whatever their status."""
     result = assess_ess(ess(practice=practice))
     assert result.verdict is verdict
-    reasons = " ".join(result.reasons)
+    reasons = " ".join(texts(result.reasons))
     if warning is None:
         assert "libéraux comptent" not in reasons and "Ne comptez" not in reasons
     else:
         assert warning in reasons
         assert "« professionnels libéraux de la spécialité concernée »" in reasons
     if verdict is C:
-        assert result.missing == (
+        assert texts(result.missing) == (
             "au moins 10 adhérents libéraux parmi les 100 médecins libéraux de la spécialité (à vérifier)",
         )
 
@@ -492,9 +501,16 @@ def test_a_known_region_never_makes_a_verdict_less_certain_than_the_rules_of_tha
 def test_assess_all_order_and_ids() -> None:
     results = assess_all(Team(general_practitioners=2, paramedicals=1))
     assert [result.structure for result in results] == ["esp", "msp", "cds", "ess", "cpts"]
-    assert STRUCTURES == ("esp", "msp", "cds", "ess", "cpts")
+    assert ASSESSED_STRUCTURES == ("esp", "msp", "cds", "ess", "cpts")
     for result in results:
         assert assess(result.structure, Team(general_practitioners=2, paramedicals=1)) == result
+
+
+def test_the_assessed_structures_are_knowledge_structure_ids() -> None:
+    """eligibility/ may not import knowledge/: the subset is checked here instead."""
+    from knowledge.names import STRUCTURE_IDS
+
+    assert set(ASSESSED_STRUCTURES) <= set(STRUCTURE_IDS)
 
 
 def test_assess_rejects_an_unknown_structure() -> None:
@@ -567,16 +583,16 @@ def test_grid_invariants(region: str | None) -> None:
         for result in assess_all(subject, region):
             context = (subject, result.structure)
             if result.verdict is A:
-                assert result.missing == (), context
+                assert texts(result.missing) == (), context
             else:
-                assert result.missing, context
+                assert texts(result.missing), context
             if result.verdict is N:
-                assert not any("(à préciser)" in item for item in result.missing), context
+                assert not any("(à préciser)" in item for item in texts(result.missing)), context
             assert result.sources and set(result.sources) <= known_sources, context
             assert len(set(result.sources)) == len(result.sources), context
-            for sentence in (*result.reasons, *result.notes):
+            for sentence in (*texts(result.reasons), *texts(result.notes)):
                 assert sentence[0].isupper() and sentence.endswith("."), (context, sentence)
-            for item in result.missing:
+            for item in texts(result.missing):
                 assert item[0].islower() and not item.endswith("."), (context, item)
             assert not _INFORMAL.search(text_of(result)), context
 

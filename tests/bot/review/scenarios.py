@@ -11,6 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions import names
 from bot.tracker_store import RedactingTrackerStore
 
 DAY = 86_400.0
@@ -114,9 +115,9 @@ SCENARIOS = [
         [
             Turn(
                 "blablabla xyz",
-                "nlu_fallback",
+                names.NLU_FALLBACK,
                 0.5,
-                ranking=[("nlu_fallback", 0.5), ("ask_fees", 0.31), ("ask_funding", 0.2)],
+                ranking=[(names.NLU_FALLBACK, 0.5), ("ask_fees", 0.31), ("ask_funding", 0.2)],
                 actions=["action_default_ask_affirmation"],
                 answers=["Vouliez-vous parler de l'un de ces sujets ?"],
             ),
@@ -124,7 +125,7 @@ SCENARIOS = [
                 "/deny",
                 "deny",
                 1.0,
-                actions=["action_default_fallback"],
+                actions=[names.ACTION_DEFAULT_FALLBACK],
                 answers=["Pouvez-vous reformuler ?"],
             ),
             Turn("c koi une cpts", "ask_definition", 0.55, entities=[("structure", "cpts", "cpts")]),
@@ -137,11 +138,11 @@ SCENARIOS = [
         [
             Turn(
                 "je veux parler à un humain",
-                "human_handoff",
+                names.HUMAN_HANDOFF,
                 0.97,
-                actions=["action_human_handoff"],
+                actions=[names.ACTION_HUMAN_HANDOFF],
                 answers=["Je vous mets en relation avec l'équipe."],
-                slots={"handoff_requested": True},
+                slots={names.HANDOFF_REQUESTED: True},
             )
         ],
     ),
@@ -152,7 +153,7 @@ SCENARIOS = [
         [
             Turn(
                 "est-ce que mon équipe peut créer une MSP ?",
-                "check_eligibility",
+                names.CHECK_ELIGIBILITY,
                 0.9,
                 entities=[("structure", "MSP", "msp")],
                 actions=["action_start_eligibility"],
@@ -162,9 +163,9 @@ SCENARIOS = [
                 "3 médecins et 2 infirmières en Bretagne",
                 "inform",
                 0.82,
-                actions=["action_eligibility_verdict"],
+                actions=[names.ACTION_ELIGIBILITY_VERDICT],
                 answers=["Voici les structures accessibles à votre équipe."],
-                slots={"eligibility_result": ELIGIBILITY_RESULT, "structure": "msp"},
+                slots={names.ELIGIBILITY_RESULT: ELIGIBILITY_RESULT, "structure": "msp"},
             ),
         ],
     ),
@@ -172,7 +173,15 @@ SCENARIOS = [
         "conv-pii",
         "rest",
         4,
-        [Turn(PII_TEXT, "human_handoff", 0.8, actions=["action_human_handoff"], answers=["C'est noté."])],
+        [
+            Turn(
+                PII_TEXT,
+                names.HUMAN_HANDOFF,
+                0.8,
+                actions=[names.ACTION_HUMAN_HANDOFF],
+                answers=["C'est noté."],
+            )
+        ],
     ),
     Scenario(
         "conv-xss",
@@ -181,10 +190,10 @@ SCENARIOS = [
         [
             Turn(
                 XSS_TEXT,
-                "nlu_fallback",
+                names.NLU_FALLBACK,
                 0.4,
-                ranking=[("nlu_fallback", 0.5), ("ask_missions", 0.2)],
-                actions=["action_default_fallback"],
+                ranking=[(names.NLU_FALLBACK, 0.5), ("ask_missions", 0.2)],
+                actions=[names.ACTION_DEFAULT_FALLBACK],
                 answers=["Pouvez-vous reformuler ?"],
             )
         ],
@@ -202,9 +211,9 @@ SCENARIOS = [
         [
             Turn(
                 "Blablabla, XYZ !",
-                "nlu_fallback",
+                names.NLU_FALLBACK,
                 0.5,
-                ranking=[("nlu_fallback", 0.5), ("ask_fees", 0.35)],
+                ranking=[(names.NLU_FALLBACK, 0.5), ("ask_fees", 0.35)],
                 actions=["action_default_ask_affirmation"],
                 answers=["Vouliez-vous parler de l'un de ces sujets ?"],
             )

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
+from actions import names
 from bot.review import schema
 from bot.review.facts import classifier_confidence, normalise, parse_eligibility, summarise
 from tests.bot.review.scenarios import Scenario, Turn, save
@@ -33,16 +34,16 @@ def test_summarise_reads_every_fact() -> None:
             "event": "user",
             "timestamp": 20.0,
             "text": "un humain",
-            "parse_data": {"intent": {"name": "human_handoff", "confidence": 0.6}},
+            "parse_data": {"intent": {"name": names.HUMAN_HANDOFF, "confidence": 0.6}},
         },
-        {"event": "action", "name": "action_two_stage_fallback", "timestamp": 20.1},
+        {"event": "action", "name": names.ACTION_TWO_STAGE_FALLBACK, "timestamp": 20.1},
         {
             "event": "slot",
-            "name": "eligibility_result",
+            "name": names.ELIGIBILITY_RESULT,
             "value": json.dumps({"esp": "accessible"}),
             "timestamp": 21.0,
         },
-        {"event": "action", "name": "action_eligibility_verdict", "timestamp": 21.1},
+        {"event": "action", "name": names.ACTION_ELIGIBILITY_VERDICT, "timestamp": 21.1},
     ]
     delta = summarise("s", events)
     assert (delta.started_at, delta.last_event_at, delta.channel) == (10.0, 21.1, "facebook")
@@ -64,7 +65,7 @@ def test_the_handoff_action_flags_the_conversation_whatever_the_intent() -> None
             "text": "appelez-moi",
             "parse_data": {"intent": {"name": "inform"}},
         },
-        {"event": "slot", "name": "handoff_requested", "value": True, "timestamp": 1.1},
+        {"event": "slot", "name": names.HANDOFF_REQUESTED, "value": True, "timestamp": 1.1},
     ]
     assert summarise("s", events).handoff
     events[1]["value"] = None
@@ -72,7 +73,7 @@ def test_the_handoff_action_flags_the_conversation_whatever_the_intent() -> None
 
 
 def test_fallback_before_any_message_points_at_the_stored_turn() -> None:
-    delta = summarise("s", [{"event": "action", "name": "action_default_fallback", "timestamp": 1.0}])
+    delta = summarise("s", [{"event": "action", "name": names.ACTION_DEFAULT_FALLBACK, "timestamp": 1.0}])
     assert delta.fallback and delta.fallback_on_stored_turn and not delta.turns
 
 
@@ -82,15 +83,15 @@ def test_fallback_before_any_message_points_at_the_stored_turn() -> None:
         ({"intent": {"name": "greet", "confidence": 0.9}}, ("greet", 0.9)),
         (
             {
-                "intent": {"name": "nlu_fallback", "confidence": 0.5},
+                "intent": {"name": names.NLU_FALLBACK, "confidence": 0.5},
                 "intent_ranking": [
-                    {"name": "nlu_fallback", "confidence": 0.5},
+                    {"name": names.NLU_FALLBACK, "confidence": 0.5},
                     {"name": "ask_fees", "confidence": 0.3},
                 ],
             },
-            ("nlu_fallback", 0.3),
+            (names.NLU_FALLBACK, 0.3),
         ),
-        ({"intent": {"name": "nlu_fallback", "confidence": 0.5}}, ("nlu_fallback", 0.5)),
+        ({"intent": {"name": names.NLU_FALLBACK, "confidence": 0.5}}, (names.NLU_FALLBACK, 0.5)),
         ({}, (None, None)),
     ],
 )
@@ -141,7 +142,7 @@ async def test_fallback_saved_after_the_message_marks_it(store, domain, engine) 
         UserUttered("autre chose", {"name": "affirm", "confidence": 0.95}, timestamp=1_700_000_100.0)
     )
     await store.save(tracker)
-    tracker.update(ActionExecuted("action_default_fallback", timestamp=1_700_000_101.0))
+    tracker.update(ActionExecuted(names.ACTION_DEFAULT_FALLBACK, timestamp=1_700_000_101.0))
     await store.save(tracker)
     with engine.connect() as connection:
         turns = connection.execute(
