@@ -201,7 +201,7 @@ async def play(
         await asyncio.gather(*(one(question) for question in questions))
 
 
-def start_stack(knowledge_url: str) -> Stack:
+def start_stack(knowledge_url: str, model: Path | None = None) -> Stack:
     """Rasa and the action server with the trained model, on free ports, a fresh tracker store."""
     work = Path(tempfile.mkdtemp(prefix="qa-eval-"))
     settings = Settings.from_env(
@@ -219,7 +219,7 @@ def start_stack(knowledge_url: str) -> Stack:
     )
     env = runtime_env(settings)
     credentials, _ = write_credentials(env, work / "credentials.yml")
-    model = ensure_model(env)
+    model = model or ensure_model(env)
     print(f"Modèle {model.name}, journaux dans {work}", file=sys.stderr)
     return Stack(settings, model, env, credentials, log_dir=work).start(web=False)
 
@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heldout", action="store_true", help="the frozen held-out part")
     parser.add_argument("--search-only", action="store_true", help="score the search alone, no Rasa")
     parser.add_argument("--url", help="Rasa already running (else a stack is started here)")
+    parser.add_argument("--model", type=Path, help="model archive (default: the one config and data give)")
     parser.add_argument("--knowledge-db", default=f"sqlite:///{ROOT / 'var' / 'knowledge.db'}")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--failures", type=Path, help="write every miss (question, reply) to this file")
@@ -281,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         stack = None
         url = args.url
         if url is None:
-            stack = start_stack(args.knowledge_db)
+            stack = start_stack(args.knowledge_db, args.model)
             url = stack.rasa_url
         try:
             asyncio.run(play(url, questions, outcomes, index, files, args.concurrency))

@@ -11,6 +11,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +20,6 @@ import yaml
 
 from bot.settings import ROOT, VAR_DIR, Settings
 
-MODELS_DIR = ROOT / "models"
 MODEL_PREFIX = "coordo-"
 # Everything a trained model depends on: change one and the model is retrained.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "requirements/lock.txt")
@@ -128,6 +129,65 @@ def train_command(out: Path, name: str) -> list[str]:
             "--out", str(out), "--fixed-model-name", name]
 
 
+class TrainingProgress:
+    """Turns `rasa train`'s output into a few French lines: which step, which epoch, how long.
+
+    Rasa prints pages of third-party warnings and a progress bar redrawn with carriage returns;
+    whoever ran `make run` only needs to know what is happening and that it moves. The full
+    output goes to a log file.
+    """
+
+    _COMPONENT = re.compile(r"Starting to train component '(\w+)'")
+    _EPOCHS = re.compile(r"Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+) ")
+
+    def __init__(self, every_seconds: float = 15.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started = clock()
+        self._every = every_seconds
+        self._component = ""
+        self._last_epoch_report = -every_seconds
+
+    def feed(self, line: str) -> str | None:
+        """The line to print for one line (or progress-bar frame) of Rasa's output, if any."""
+        if found := self._COMPONENT.search(line):
+            self._component = found.group(1)
+            self._last_epoch_report = -self._every
+            return f"  [{self.elapsed()}] {self._component}…"
+        if found := self._EPOCHS.search(line):
+            done, total = int(found.group(1)), int(found.group(2))
+            now = self._clock() - self._started
+            if done == total or now - self._last_epoch_report >= self._every:
+                self._last_epoch_report = now
+                return f"  [{self.elapsed()}] {self._component} : époque {done}/{total}"
+        return None
+
+    def elapsed(self) -> str:
+        seconds = int(self._clock() - self._started)
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def _run_training(command: list[str], root: Path, env: dict[str, str], log: Path, quiet: bool) -> int:
+    progress = TrainingProgress()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink, subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    ) as process:
+        assert process.stdout is not None
+        pending = b""
+        while chunk := process.stdout.read1(65536):
+            sink.write(chunk)
+            # A progress bar ends its frames with "\r", a log line with "\n".
+            *frames, pending = re.split(rb"[\r\n]", pending + chunk)
+            for frame in frames:
+                message = progress.feed(frame.decode("utf-8", "replace"))
+                if message and not quiet:
+                    print(message, flush=True)
+        returncode = process.wait()
+    if not quiet and returncode == 0:
+        print(f"Modèle entraîné en {progress.elapsed()} (journal : {log}).", flush=True)
+    return returncode
+
+
 def ensure_model(env: dict[str, str], *, root: Path = ROOT, quiet: bool = False) -> Path:
     """Train only when config, domain, data or the locked packages changed."""
     target = model_path(root)
@@ -135,11 +195,12 @@ def ensure_model(env: dict[str, str], *, root: Path = ROOT, quiet: bool = False)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     if not quiet:
-        print(f"Entraînement du modèle ({target.name})…", flush=True)
+        print(f"Entraînement du modèle ({target.name}), quelques minutes…", flush=True)
     command = train_command(target.parent, target.name.removesuffix(".tar.gz"))
-    result = subprocess.run(command, cwd=root, env=env, check=False)
-    if result.returncode != 0 or not target.exists():
-        raise SetupError("L'entraînement du modèle a échoué (voir les messages ci-dessus).")
+    log = VAR_DIR / "train.log"
+    if _run_training(command, root, env, log, quiet) != 0 or not target.exists():
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SetupError(f"L'entraînement du modèle a échoué ; fin du journal {log} :\n{tail}")
     for old in target.parent.glob(f"{MODEL_PREFIX}*.tar.gz"):
         if old != target:
             old.unlink()

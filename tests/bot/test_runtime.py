@@ -10,6 +10,7 @@ import yaml
 
 from bot.runtime import (
     SetupError,
+    TrainingProgress,
     effective_credentials,
     runtime_env,
     training_fingerprint,
@@ -107,3 +108,20 @@ def test_every_process_listens_on_bind_host() -> None:
         if child.name.startswith("rasa"):
             assert child.command[child.command.index("--interface") + 1] == "10.1.2.3"
         assert "0.0.0.0" not in child.command  # noqa: S104 - checking it is absent
+
+
+def test_training_progress_names_each_step_and_thins_out_epochs() -> None:
+    now = [0.0]
+    progress = TrainingProgress(every_seconds=10, clock=lambda: now[0])
+    assert progress.feed("/site-packages/x.py:3: DeprecationWarning: pkg_resources") is None
+    now[0] = 65
+    line = "2026-12-02 17:16:35 INFO hooks - Starting to train component 'DIETClassifier'."
+    assert progress.feed(line) == "  [1 min 05 s] DIETClassifier…"
+    bar = "Epochs:  {pct}%|██        | {done}/50 [00:50<03:21, 50.37s/it, t_loss=13.2]"
+    assert progress.feed(bar.format(pct=2, done=1)) == "  [1 min 05 s] DIETClassifier : époque 1/50"
+    now[0] = 70
+    assert progress.feed(bar.format(pct=4, done=2)) is None  # less than 10 s since the last line
+    now[0] = 76
+    assert progress.feed(bar.format(pct=6, done=3)) == "  [1 min 16 s] DIETClassifier : époque 3/50"
+    now[0] = 77
+    assert progress.feed(bar.format(pct=100, done=50)) == "  [1 min 17 s] DIETClassifier : époque 50/50"
