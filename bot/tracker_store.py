@@ -45,7 +45,7 @@ from bot.redaction import Redactor, public_identifiers, redact_event, redaction_
 from bot.review import schema
 from bot.review.db import UnsupportedDatabase, ensure_schema, make_engine
 from bot.review.facts import record, summarise
-from bot.settings import ROOT
+from bot.settings import ROOT, config_number
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ class RedactingTrackerStore(SQLTrackerStore):
         try:
             self.engine = make_engine(
                 target,
-                pool_size=_positive_int(pool_size, 5, "pool_size"),
-                max_overflow=_positive_int(max_overflow, 5, "max_overflow"),
+                pool_size=_pool_number(pool_size, 5, "pool_size"),
+                max_overflow=_pool_number(max_overflow, 5, "max_overflow"),
             )
         except (UnsupportedDatabase, sqlalchemy.exc.ArgumentError) as error:
             # Rasa turns ImportError/AttributeError into a silent in-memory store: raise
@@ -212,13 +212,17 @@ def _intent_name(data: dict[str, Any]) -> str | None:
     return intent.get(INTENT_NAME_KEY)
 
 
-def _positive_int(value: int | str | None, default: int, name: str) -> int:
-    if value is None or value == "":
-        return default
+def _pool_number(value: int | str | None, default: int, name: str) -> int:
+    """`pool_size` or `max_overflow` from endpoints.yml, read by the project's one number parser.
+
+    Zero is accepted, so ``config_number(..., positive=True)`` does not fit: ``max_overflow: 0``
+    means "no connection beyond the pool" (the review command line uses it), and SQLAlchemy
+    reads ``pool_size: 0`` as "no limit". Only negative values are refused.
+    """
     try:
-        number = int(value)
-    except (TypeError, ValueError) as error:
-        raise ConnectionException(f"{name} doit être un nombre entier, reçu {value!r}") from error
+        number = config_number(value, name, default)
+    except ValueError as error:
+        raise ConnectionException(str(error)) from error
     if number < 0:
         raise ConnectionException(f"{name} doit être positif, reçu {value!r}")
     return number

@@ -1,4 +1,5 @@
-"""French text normalisation shared by `knowledge/` (names, search) and `eligibility/` (parsing).
+"""French text normalisation shared by `knowledge/` (names, search) and `eligibility/` (parsing),
+and the French way of writing numbers that every package shows to people.
 
 Pure functions over strings, no dependency: both packages compare what people type ("equipe",
 "Côte-d'Or", "l’ARS", "kinés") with their own vocabulary, and must fold it the same way.
@@ -12,6 +13,8 @@ import unicodedata
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _WORD = re.compile(r"[a-z0-9]+")
+# French typography groups thousands with a narrow no-break space, so "20 000" never wraps.
+THOUSANDS_SEPARATOR = "\u202f"
 
 
 def fold(text: str) -> str:
@@ -43,3 +46,13 @@ def singular(word: str) -> str:
     if word.endswith(("s", "x")) and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def format_number(value: float) -> str:
+    """A number as French text: 20000 -> "20 000" (narrow no-break space), 2.5 -> "2,50".
+
+    Whole values, integers or floats, get thousands groups; others two decimals after a comma.
+    """
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", THOUSANDS_SEPARATOR)
+    return f"{value:.2f}".replace(".", ",")

@@ -59,13 +59,13 @@ def delete_sender(engine: Engine, sender_id: str, actor: str) -> int:
     return removed
 
 
-def expired_senders(engine: Engine, days: int, *, now: float | None = None) -> list[str]:
+def expired_senders(engine: Engine, days: int) -> list[str]:
     """Conversations whose last event is older than `days` days.
 
     Read from the events themselves rather than the summary, so conversations stored before
     the summary existed are not kept forever.
     """
-    cutoff = (time.time() if now is None else now) - days * DAY_SECONDS
+    cutoff = time.time() - days * DAY_SECONDS
     events = schema.events.c
     query = (
         sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)
@@ -80,19 +80,17 @@ def expired_senders(engine: Engine, days: int, *, now: float | None = None) -> l
     return found
 
 
-def apply_retention(engine: Engine, days: int, actor: str, *, now: float | None = None) -> tuple[int, int]:
+def apply_retention(engine: Engine, days: int, actor: str) -> tuple[int, int]:
     """Delete conversations inactive for more than `days` days: (conversations, events) removed."""
     if days < 1:
         raise ValueError("La durée de conservation doit être d'au moins 1 jour.")
-    senders = expired_senders(engine, days, now=now)
+    senders = expired_senders(engine, days)
     removed = delete_senders(engine, senders)
     with engine.begin() as connection:
         # A tombstone only matters while a turn loaded before the deletion may still be
         # running (seconds): a day-old one guards nothing.
         connection.execute(
-            schema.erasures.delete().where(
-                schema.erasures.c.erased_at < (time.time() if now is None else now) - DAY_SECONDS
-            )
+            schema.erasures.delete().where(schema.erasures.c.erased_at < time.time() - DAY_SECONDS)
         )
         audit.log(
             connection, actor, audit.RETENTION, f"{days} jours", conversations=len(senders), events=removed

@@ -69,14 +69,14 @@ class SessionCodec:
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"bot.review failed name"
         ).derive(secret.encode())
 
-    def encode(self, session: Session, *, now: float | None = None) -> str:
+    def encode(self, session: Session) -> str:
         payload = {"u": session.user_id, "e": session.epoch, "c": session.csrf, "l": session.login_at}
-        at = int(time.time() if now is None else now)
-        return self._session.encrypt_at_time(json.dumps(payload).encode(), at).decode("ascii")
+        return self._session.encrypt(json.dumps(payload).encode()).decode("ascii")
 
-    def decode(self, token: str, *, now: float | None = None) -> Session | None:
+    def decode(self, token: str) -> Session | None:
         """The session in `token`, or None if it is forged, expired or malformed."""
-        current = int(time.time() if now is None else now)
+        # One reading of the clock for both limits (idle time and time since sign-in).
+        current = int(time.time())
         try:
             raw = self._session.decrypt_at_time(token.encode("ascii"), SESSION_IDLE_SECONDS, current)
             issued = self._session.extract_timestamp(token.encode("ascii"))
@@ -94,9 +94,8 @@ class SessionCodec:
             return None
         return session
 
-    def login_token(self, csrf: str, *, now: float | None = None) -> str:
-        at = int(time.time() if now is None else now)
-        return self._login.encrypt_at_time(csrf.encode("ascii"), at).decode("ascii")
+    def login_token(self, csrf: str) -> str:
+        return self._login.encrypt(csrf.encode("ascii")).decode("ascii")
 
     def name_digest(self, name: str) -> str:
         """A keyed digest of a name typed at a failed sign-in, for the audit log.
@@ -178,23 +177,27 @@ class LoginThrottle:
             failures.popleft()
         return failures
 
-    def blocked(self, *keys: str, now: float | None = None) -> bool:
-        current = time.monotonic() if now is None else now
-        return any(len(self._recent(key, current)) >= self.limit for key in keys)
+    def blocked(self, *keys: str) -> bool:
+        return self._blocked(keys, time.monotonic())
 
-    def attempt(self, *keys: str, now: float | None = None) -> bool:
+    def attempt(self, *keys: str) -> bool:
         """Record an attempt for every key, unless one is blocked (then False, nothing recorded).
 
         Synchronous on purpose: between the check and the record no other request runs.
         """
-        current = time.monotonic() if now is None else now
-        if self.blocked(*keys, now=current):
+        current = time.monotonic()
+        if self._blocked(keys, current):
             return False
-        self.fail(*keys, now=current)
+        self._fail(keys, current)
         return True
 
-    def fail(self, *keys: str, now: float | None = None) -> None:
-        current = time.monotonic() if now is None else now
+    def fail(self, *keys: str) -> None:
+        self._fail(keys, time.monotonic())
+
+    def _blocked(self, keys: tuple[str, ...], current: float) -> bool:
+        return any(len(self._recent(key, current)) >= self.limit for key in keys)
+
+    def _fail(self, keys: tuple[str, ...], current: float) -> None:
         for key in keys:
             self._recent(key, current).append(current)
 

@@ -113,7 +113,12 @@ def update_user(
     active: bool | None = None,
     password_hash_value: str | None = None,
 ) -> User:
-    """Change an account; bumping `epoch` signs the account out everywhere."""
+    """Change an account; bumping `epoch` signs the account out everywhere.
+
+    Raises:
+        AccountError: unknown account, unknown role, or a change that would leave no active
+            administrator (nobody could then manage accounts from the review app).
+    """
     values: dict[str, object] = {"epoch": schema.users.c.epoch + 1}
     if role is not None:
         values["role"] = check_role(role)
@@ -121,23 +126,39 @@ def update_user(
         values["active"] = active
     if password_hash_value is not None:
         values["password_hash"] = password_hash_value
-    result = connection.execute(schema.users.update().where(schema.users.c.id == user_id).values(**values))
-    if result.rowcount == 0:
+    demoting = active is False or (role is not None and role != ADMIN)
+    if demoting:
+        # Locked before the change, so that two administrators demoting each other at the same
+        # time on PostgreSQL wait for one another instead of each seeing the other still there.
+        active_admins(connection, lock=True)
+    before = get_user(connection, user_id)
+    if before is None:
         raise AccountError("Compte introuvable.")
+    connection.execute(schema.users.update().where(schema.users.c.id == user_id).values(**values))
     user = get_user(connection, user_id)
     assert user is not None
+    # Counted after the update, in the same transaction: on SQLite the update holds the write
+    # lock, so a concurrent change lands wholly before or wholly after this count. Raising
+    # rolls the update back.
+    if demoting and before.is_admin and before.active and not active_admins(connection):
+        raise AccountError(
+            f"Le compte « {user.name} » est le dernier administrateur actif : nommez d'abord "
+            "un autre administrateur, sans quoi plus personne ne pourrait gérer les comptes."
+        )
     return user
 
 
-def active_admins(connection: Connection) -> int:
-    return int(
-        connection.execute(
-            sa.select(sa.func.count())
-            .select_from(schema.users)
-            .where(schema.users.c.role == ADMIN, schema.users.c.active.is_(True))
-        ).scalar()
-        or 0
+def active_admins(connection: Connection, *, lock: bool = False) -> list[int]:
+    """Ids of the active administrators; with `lock`, their rows stay locked until the
+    transaction ends (PostgreSQL; SQLite has no row locks and leaves the clause out)."""
+    query = (
+        sa.select(schema.users.c.id)
+        .where(schema.users.c.role == ADMIN, schema.users.c.active.is_(True))
+        .order_by(schema.users.c.id)
     )
+    if lock:
+        query = query.with_for_update()
+    return list(connection.execute(query).scalars())
 
 
 def bump_epoch(connection: Connection, user_id: int) -> None:

@@ -133,6 +133,7 @@ async def test_event_broker_receives_redacted_events(tmp_path: Path, domain: Dom
         ({"url": "mysql://user@localhost/rasa"}, "non prise en charge"),
         ({"url": "pas une url"}, "URL du tracker store invalide"),
         ({"url": "sqlite:///x.db", "pool_size": "beaucoup"}, "pool_size doit être un nombre entier"),
+        ({"url": "sqlite:///x.db", "max_overflow": "-1"}, "max_overflow doit être positif"),
         ({"url": "postgresql://postgres@127.0.0.1:1/absent", "connect_attempts": 1}, "injoignable"),
         ({"url": "${TRACKER_STORE_URL}"}, "sans guillemets"),
     ],
@@ -140,6 +141,14 @@ async def test_event_broker_receives_redacted_events(tmp_path: Path, domain: Dom
 def test_bad_configuration_stops_with_a_reason(domain: Domain, kwargs: dict, message: str) -> None:
     with pytest.raises(ConnectionException, match=message):
         RedactingTrackerStore(domain=domain, **kwargs)
+
+
+def test_pool_numbers_accept_zero_and_strings(domain: Domain, tmp_path: Path) -> None:
+    # endpoints.yml gives strings; "max_overflow: 0" means no connection beyond the pool.
+    store = RedactingTrackerStore(
+        domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}", pool_size="0", max_overflow="0"
+    )
+    store.dispose()
 
 
 def _save_in_thread(store: RedactingTrackerStore, domain: Domain, scenario: Scenario) -> None:

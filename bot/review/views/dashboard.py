@@ -33,7 +33,8 @@ async def view(request: web.Request) -> web.Response:
         figures = await resources(request).read(stats.dashboard, first, last)
     except ValueError as error:
         raise bad_request(str(error)) from error
-    svg = {
+    # Laid out here, drawn by the template (_charts.html) so that autoescape covers every label.
+    layouts = {
         "messages": charts.columns(figures.messages_per_day, title="Messages par jour"),
         "conversations": charts.columns(figures.conversations_per_day, title="Conversations par jour"),
         "fallback": charts.columns(
@@ -48,4 +49,4 @@ async def view(request: web.Request) -> web.Response:
             labels=stats.OUTCOME_LABELS,
         ),
     }
-    return render(request, "dashboard.html", {"figures": figures, "svg": svg})
+    return render(request, "dashboard.html", {"figures": figures, "charts": layouts})

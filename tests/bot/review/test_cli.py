@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from bot.review import users
+from bot.review import schema, users
 from bot.review.cli import main
 from bot.review.security import Passwords
 
@@ -57,6 +57,19 @@ def test_existing_account_needs_update_flag(settings, engine, capsys) -> None:
         account = users.find_by_name(connection, "camille")
         assert account.role == "admin" and account.epoch == 1
         assert Passwords().verify(users.password_hash(connection, "camille"), "nouveau-mot-de-passe")
+
+
+def test_the_last_active_admin_cannot_be_demoted(settings, engine, capsys) -> None:
+    assert create(settings, "camille", "--role", "admin")[0] == 0
+    assert create(settings, "camille", "--role", "reviewer", "--update")[0] == 1
+    assert "« camille » est le dernier administrateur actif" in capsys.readouterr().err
+    assert create(settings, "dominique", "--role", "admin")[0] == 0
+    assert create(settings, "camille", "--role", "reviewer", "--update")[0] == 0
+    with engine.begin() as connection:
+        assert users.find_by_name(connection, "camille").role == "reviewer"
+        # A reviewer's account can still be changed when no administrator is active.
+        connection.execute(schema.users.update().values(active=False))
+    assert create(settings, "camille", "--role", "reviewer", "--update")[0] == 0
 
 
 def test_unknown_role_is_refused_by_the_parser(settings) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import sqlalchemy as sa
+import time_machine
 
 from bot.review import audit, maintenance, schema
 from bot.review.cli import main
@@ -32,7 +33,8 @@ def test_retention_deletes_only_inactive_conversations(engine, seeded: float) ->
     assert "conv-old" not in left["review_turns"]
     assert maintenance.apply_retention(engine, 365, "test") == (0, 0)
     # Half a day later, the 2-day cutoff falls between the 1-day-old and the 2-day-old conversations.
-    conversations, _ = maintenance.apply_retention(engine, 2, "test", now=seeded + 0.5 * DAY)
+    with time_machine.travel(seeded + 0.5 * DAY, tick=False):
+        conversations, _ = maintenance.apply_retention(engine, 2, "test")
     assert remaining(engine)["events"] == {"conv-fallback", "conv-xss"}
     assert conversations == 5
     with engine.connect() as connection:

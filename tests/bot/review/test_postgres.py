@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from aiohttp import web
 
 from bot.review import queue, stats, users
 from bot.review.app import create_app
 from bot.review.cli import main
-from bot.review.db import make_engine
+from bot.review.db import ensure_schema, make_engine
 from bot.review.facts import day_of
 from bot.settings import Settings
 from bot.tracker_store import RedactingTrackerStore
@@ -70,3 +73,38 @@ async def test_review_app_on_postgresql(
     await client.close()
     engine.dispose()
     store.dispose()
+
+
+def test_two_admins_removing_each_other_wait_for_one_another(pg_url: str, fast_passwords) -> None:
+    # PostgreSQL lets two transactions update different rows at once: without the row locks
+    # each would count the other as still active and both would commit.
+    engine = make_engine(pg_url, pool_size=3)
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        first, second = (
+            users.create_user(connection, fast_passwords, name, f"mot-de-passe-de-{name}", users.ADMIN)
+            for name in ("admin", "adjointe")
+        )
+
+    def remove(user_id: int) -> users.User:
+        with engine.begin() as connection:
+            return users.update_user(connection, user_id, active=False)
+
+    try:
+        with engine.connect() as connection, ThreadPoolExecutor(1) as pool:
+            transaction = connection.begin()
+            users.update_user(connection, second.id, active=False)
+            other = pool.submit(remove, first.id)
+            waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            deadline = time.monotonic() + 10
+            with engine.connect() as observer:
+                while not observer.execute(waiting).scalar():
+                    assert time.monotonic() < deadline, "the second removal never waited"
+                    time.sleep(0.02)
+            transaction.commit()
+            with pytest.raises(users.AccountError, match="dernier administrateur actif"):
+                other.result(timeout=10)
+        with engine.connect() as connection:
+            assert users.active_admins(connection) == [first.id]
+    finally:
+        engine.dispose()

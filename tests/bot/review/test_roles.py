@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiohttp.test_utils import TestClient
+from sqlalchemy.engine import Engine
 
-from bot.review import users
-from tests.bot.review.conftest import signed_in
+from bot.review import schema, users
+from bot.review.security import Passwords
+from tests.bot.review.conftest import csrf_of, login, signed_in
+
+LAST_ADMIN = "dernier administrateur actif"
 
 ADMIN_PAGES = [
     "/review/export.csv",
@@ -155,3 +164,78 @@ async def test_admin_cannot_lock_themselves_out(client: TestClient, accounts) ->
     )
     assert response.status == 400
     assert "propre compte" in await response.text()
+
+
+@pytest.fixture
+def second_admin(engine: Engine, fast_passwords: Passwords, accounts) -> users.User:
+    with engine.begin() as connection:
+        return users.create_user(connection, fast_passwords, "adjointe", "mot-de-passe-adjointe", users.ADMIN)
+
+
+@pytest.fixture
+def users_updates(engine: Engine) -> Iterator[list[str]]:
+    """The UPDATE statements on staff accounts, as the review app's engine starts them."""
+    started: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().startswith(f"UPDATE {schema.users.name} "):
+            started.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    yield started
+    sa.event.remove(engine, "before_cursor_execute", record)
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.parametrize("change", [{"role": "reviewer"}, {"active": "no"}])
+async def test_two_admins_removing_each_other_at_once_leave_one(
+    aiohttp_client,
+    client: TestClient,
+    engine: Engine,
+    db_url: str,
+    accounts,
+    second_admin: users.User,
+    users_updates: list[str],
+    change: dict[str, str],
+) -> None:
+    # Over HTTP an administrator can only remove another one (never themselves), so the last
+    # administrator can only go when two remove each other at the same time.
+    first_token = await signed_in(client, "admin")
+    other = await aiohttp_client(client.server)
+    assert (await login(other, "adjointe", "mot-de-passe-adjointe")).status == 303
+    other_token = csrf_of(await (await other.get("/review/")).text())
+    # Hold SQLite's write lock until both requests have checked their session and started
+    # their update: without it the first could commit before the second is even signed in.
+    blocker = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        requests = [
+            asyncio.create_task(
+                client.post(
+                    "/review/users/update",
+                    data={"csrf_token": first_token, "user_id": str(second_admin.id), **change},
+                    allow_redirects=False,
+                )
+            ),
+            asyncio.create_task(
+                other.post(
+                    "/review/users/update",
+                    data={"csrf_token": other_token, "user_id": str(accounts["admin"].id), **change},
+                    allow_redirects=False,
+                )
+            ),
+        ]
+        await asyncio.wait_for(_until(lambda: len(users_updates) == 2), timeout=5)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    responses = await asyncio.gather(*requests)
+    assert sorted(response.status for response in responses) == [303, 400]
+    refused = next(response for response in responses if response.status == 400)
+    assert LAST_ADMIN in html.unescape(await refused.text())
+    with engine.connect() as connection:
+        assert len(users.active_admins(connection)) == 1

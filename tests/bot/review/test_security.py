@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from bot.review.security import (
     SESSION_IDLE_SECONDS,
@@ -47,16 +48,20 @@ def test_truncated_secret_file_is_refused(tmp_path: Path) -> None:
 
 def test_session_cookie_round_trip_expiry_and_tampering() -> None:
     codec = SessionCodec("s" * 40)
-    now = time.time()
-    session = Session(7, 2, "jeton", now, now)
-    token = codec.encode(session, now=now)
-    decoded = codec.decode(token, now=now + 10)
-    assert (decoded.user_id, decoded.epoch, decoded.csrf) == (7, 2, "jeton")
-    assert codec.decode(token, now=now + SESSION_IDLE_SECONDS + 5) is None
-    old_login = codec.encode(Session(7, 2, "jeton", now - SESSION_MAX_SECONDS - 1, now), now=now)
-    assert codec.decode(old_login, now=now) is None
-    assert SessionCodec("t" * 40).decode(token, now=now) is None
-    assert codec.decode(token[:-3] + "abc", now=now) is None
+    now = 1_900_000_000
+    with time_machine.travel(now, tick=False) as clock:
+        session = Session(7, 2, "jeton", now, now)
+        token = codec.encode(session)
+        old_login = codec.encode(Session(7, 2, "jeton", now - SESSION_MAX_SECONDS - 1, now))
+        assert codec.decode(old_login) is None
+        assert SessionCodec("t" * 40).decode(token) is None
+        assert codec.decode(token[:-3] + "abc") is None
+        clock.shift(10)
+        decoded = codec.decode(token)
+        assert decoded is not None
+        assert (decoded.user_id, decoded.epoch, decoded.csrf, decoded.issued_at) == (7, 2, "jeton", now)
+        clock.shift(SESSION_IDLE_SECONDS - 5)
+        assert codec.decode(token) is None
     assert "jeton" not in token
 
 
@@ -82,15 +87,21 @@ def test_passwords() -> None:
 
 
 def test_throttle_window() -> None:
-    throttle = LoginThrottle(limit=2, window=60)
-    throttle.fail("a", now=0)
-    assert not throttle.blocked("a", now=1)
-    throttle.fail("a", now=2)
-    assert throttle.blocked("a", "b", now=3)
-    assert not throttle.blocked("a", now=70)
-    throttle.fail("a", now=71)
+    # The throttle reads time.monotonic(), which time-machine leaves alone (asyncio needs it):
+    # the window is short and really waited for.
+    throttle = LoginThrottle(limit=2, window=0.5)
+    throttle.fail("a")
+    assert not throttle.blocked("a")
+    throttle.fail("a")
+    assert throttle.blocked("a", "b")
+    assert not throttle.attempt("b", "a")
+    assert not throttle.blocked("b")
+    time.sleep(0.6)
+    assert not throttle.blocked("a")
+    assert throttle.attempt("a")
+    throttle.fail("a")
     throttle.clear("a")
-    assert not throttle.blocked("a", now=72)
+    assert not throttle.blocked("a")
 
 
 def test_tokens_match() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.settings import Settings
 from bot.web.app import content_security_policy, create_app
@@ -148,11 +149,15 @@ async def test_mounted_apps_keep_their_own_responses(aiohttp_client, settings) -
     assert "Page introuvable" not in await missing.text()
 
 
-async def test_app_refuses_to_start_without_the_socketio_client(
-    aiohttp_client, settings, tmp_path: Path
-) -> None:
-    with pytest.raises(RuntimeError, match="npm ci"):
-        await aiohttp_client(create_app(settings, node_modules=tmp_path))
+async def test_app_refuses_to_start_without_the_socketio_client(settings, tmp_path: Path) -> None:
+    # A bare server rather than aiohttp_client: a client whose server never started is never
+    # closed by the fixture, and its unclosed session warns.
+    server = TestServer(create_app(settings, node_modules=tmp_path))
+    try:
+        with pytest.raises(RuntimeError, match="npm ci"):
+            await server.start_server()
+    finally:
+        await server.close()
 
 
 @pytest.mark.parametrize(
