@@ -23,7 +23,6 @@ from actions.places import Place, find_place, resolve_place
 from actions.texts import response_text
 from eligibility.counts import NO_NUMBER, TOO_LARGE
 from eligibility.french import normalize
-from eligibility.messages import french_number
 from eligibility.parsing import (
     COUNT_MAXIMUMS,
     Answer,
@@ -37,6 +36,7 @@ from eligibility.rules import ASSESSED_STRUCTURES, needed_fields
 from eligibility.team import PRACTICES, Team
 from knowledge import topics
 from knowledge.names import REGION_NAMES
+from textnorm import format_number
 
 # Prefix of the responses that say why a count was refused, one per CountError reason.
 INVALID_COUNT_PREFIX = "utter_invalid_count_"
@@ -105,7 +105,7 @@ def describe_value(domain: DomainDict, slot: str, value: Any) -> str:
         return response_text(domain, "utter_value_unknown")
     if slot == names.REGION:
         return REGION_NAMES.get(value, value)
-    return french_number(int(value))
+    return format_number(int(value))
 
 
 def describe_team(domain: DomainDict, values: dict[str, Any], shown: Iterable[str]) -> str:
@@ -432,7 +432,7 @@ def refuse_count(dispatcher: CollectingDispatcher, error: CountError) -> None:
         dispatcher.utter_message(response=f"{INVALID_COUNT_PREFIX}{error.reason}")
     else:
         dispatcher.utter_message(
-            response=f"{INVALID_COUNT_PREFIX}{error.reason}", maximum=french_number(error.maximum)
+            response=f"{INVALID_COUNT_PREFIX}{error.reason}", maximum=format_number(error.maximum)
         )
 
 

@@ -48,14 +48,18 @@ class Phases:
         before, started = rss_mib(), time.perf_counter()
         result = work()
         seconds, after = time.perf_counter() - started, rss_mib()
-        self.rows.append({"phase": name, "seconds": round(seconds, 2), "rss_growth_mib": round(after - before),
-                          "rss_mib": round(after)})
+        growth = round(after - before)
+        self.rows.append(
+            {"phase": name, "seconds": round(seconds, 2), "rss_growth_mib": growth, "rss_mib": round(after)}
+        )
         print(f"{name:<40} {seconds:6.2f} s  +{after - before:5.0f} MiB  = {after:5.0f} MiB", flush=True)
         return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--top", type=int, default=0, help="profile the model load, list N functions")
     parser.add_argument("--json", type=Path)

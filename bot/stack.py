@@ -51,10 +51,6 @@ class Stack:
         return f"http://{self.settings.host}:{self.settings.rasa_port}"
 
     @property
-    def action_url(self) -> str:
-        return f"http://{self.settings.host}:{self.settings.action_port}"
-
-    @property
     def web_url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.web_port}"
 

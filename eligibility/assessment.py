@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from eligibility.messages import Message, french_number, say
+from eligibility.messages import Message, say
 from eligibility.sources import RuleSource
+from textnorm import format_number
 
 # Thresholds, each with the quote that states it.
 ESP_MIN_GPS = 1  # src.DOCTOLIB_ESP_MEMBERS, src.BRETAGNE_ESP_ANNEX
@@ -124,4 +125,4 @@ def percent(part: int, whole: int) -> str:
     """Share rounded DOWN to one decimal, so that 9.97 % never reads as the 10 % it misses."""
     tenths = part * 1000 // whole
     units, decimal = divmod(tenths, 10)
-    return f"{french_number(units)}\u00a0%" if decimal == 0 else f"{french_number(units)},{decimal}\u00a0%"
+    return f"{format_number(units)}\u00a0%" if decimal == 0 else f"{format_number(units)},{decimal}\u00a0%"

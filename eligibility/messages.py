@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eligibility.wording import TEXTS
+from textnorm import format_number
 
-__all__ = ["Message", "french_number", "render", "say"]
+__all__ = ["Message", "render", "say"]
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,11 @@ def say(code: str, **values: Any) -> Message:
     return Message(code, tuple(values.items()))
 
 
-def french_number(value: int) -> str:
-    """20000 -> "20 000" with the narrow no-break space of French typography."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def _shown(value: Any) -> str:
     if isinstance(value, Message):
         return render(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return french_number(value)
+        return format_number(value)
     return str(value)
 
 

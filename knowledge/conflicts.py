@@ -41,7 +41,7 @@ from text_to_num import text2num
 
 from knowledge import topics
 from knowledge.types import Funding, Source
-from textnorm import fold
+from textnorm import fold, format_number
 
 # What each dimension measures, for the document listing the disagreements.
 DIMENSION_LABELS: dict[str, str] = {
@@ -150,7 +150,7 @@ def _number(token: str) -> int:
 
 
 def _format(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
+    return format_number(number)
 
 
 def _topic(row: Row) -> str:

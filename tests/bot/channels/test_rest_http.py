@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 
 import aiohttp
@@ -116,7 +117,7 @@ async def test_oversized_chunked_body_is_refused_while_being_read() -> None:
 async def test_declared_oversized_body_is_refused(http: aiohttp.ClientSession, size: int) -> None:
     async with (
         serve_channel(channel()) as served,
-        http.post(f"{served.url}/webhook", data=b"x" * size) as response,
+        http.post(f"{served.url}/webhook", data=io.BytesIO(b"x" * size)) as response,
     ):
         assert response.status == 413
         assert (await response.json())["error"] == "body_too_large"
