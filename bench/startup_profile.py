@@ -6,7 +6,8 @@ Runs, in this process and in the order `rasa run` does them: importing TensorFlo
 Rasa's agent (which brings Sanic, SQLAlchemy and the NLU and policy code), loading the model
 (unpacking the archive, building every graph component: spaCy if the pipeline has it, DIET,
 TED, the rules), then the first two predictions (the first one traces TensorFlow's graphs).
-Each phase reports its wall time and how much it grew the resident memory. With --top, the
+Each phase reports its wall time and how much it grew the resident memory. The project's Rasa
+patches are installed as the channels install them (--rasa-default leaves them out). With --top, the
 model load also runs under cProfile and its most expensive functions are listed.
 
 The figures are those of one process started cold; the operating system's file cache is warm
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--top", type=int, default=0, help="profile the model load, list N functions")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--rasa-default", action="store_true", help="without bot/rasa_patches.py (Rasa's own model loading)"
+    )
     args = parser.parse_args(argv)
     model = args.model or current_model_path()
     if not model.exists():
@@ -75,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     phases.measure("import tensorflow", lambda: __import__("tensorflow"))
     phases.measure("import rasa.core.agent", lambda: __import__("rasa.core.agent"))
     from rasa.core.agent import load_agent
+
+    if not args.rasa_default:
+        # What every channel does when Rasa mounts it, before the agent is loaded.
+        from bot import rasa_patches
+
+        phases.measure("bot.rasa_patches.install()", rasa_patches.install)
 
     profiler = cProfile.Profile() if args.top else None
 
@@ -93,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "model": model.name,
+        "rasa_patches": not args.rasa_default,
         "load_average": os.getloadavg(),
         "phases": phases.rows,
         "total_seconds": round(sum(row["seconds"] for row in phases.rows), 2),

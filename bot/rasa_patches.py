@@ -12,7 +12,8 @@ Patches (installed by :func:`install`):
 - a log probe on `rasa.core.processor` that tells a turn a custom action failed (Rasa only
   logs it), read through :func:`recording_action_failures`;
 - strict tracker store (`FailSafeTrackerStore._on_tracker_store_error`), per agent, through
-  :func:`strict_tracker_store_on_start` and :func:`make_tracker_store_strict`.
+  :func:`strict_tracker_store_on_start` and :func:`make_tracker_store_strict`;
+- inference-only model loading (`RasaModel.load`): no training step traced to load weights.
 
 Private names the project's subclasses override or read, checked by :func:`install` too:
 `bot/tracker_store.py` (SQLTrackerStore's `_event_query`, `_additional_events`,
@@ -75,6 +76,7 @@ def check_private_names() -> None:
     from rasa.core.lock_store import RedisLockStore
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
+    from rasa.utils.tensorflow.models import RasaModel
 
     missing = [
         label
@@ -92,6 +94,11 @@ def check_private_names() -> None:
                 f"MessageProcessor._run_action logging « {ACTION_FAILURE_LOG} »",
                 hasattr(MessageProcessor, "_run_action")
                 and ACTION_FAILURE_LOG in inspect.getsource(MessageProcessor._run_action),
+            ),
+            (
+                "RasaModel.load fitting one batch before load_weights",
+                "model.fit(" in inspect.getsource(RasaModel.load)
+                and "model.load_weights(" in inspect.getsource(RasaModel.load),
             ),
             ("SQLTrackerStore._event_query", hasattr(SQLTrackerStore, "_event_query")),
             ("SQLTrackerStore._additional_events", hasattr(SQLTrackerStore, "_additional_events")),
@@ -121,6 +128,7 @@ def install(version: str | None = None) -> None:
     check_private_names()
     install_action_failure_probe()
     install_cached_action_validation()
+    install_inference_only_load()
 
 
 # Per-turn list filled by the log probe below; each request's task has its own context.
@@ -230,3 +238,50 @@ def strict_tracker_store_on_start(blueprint: Blueprint) -> None:
     async def strict_tracker_store(app: Any, _loop: Any) -> None:
         # The agent is loaded by Rasa's own before_server_start listener.
         make_tracker_store_strict(getattr(app.ctx, "agent", None))
+
+
+def install_inference_only_load() -> None:
+    """Load a model for prediction without tracing a training step first.
+
+    Rasa 3.6 builds a loaded model's variables by fitting it on one example, then overwrites
+    them with the saved weights: TensorFlow traces the whole training step (loss, gradients,
+    optimizer) only to throw it away, the largest part of a Rasa instance's start-up (see
+    docs/performance.md). TensorFlow checkpoints restore variables created after
+    `load_weights` as they are created, so reading the weights first and then running the
+    prediction Rasa runs anyway builds exactly the variables prediction uses, with their saved
+    values; the optimizer's state, which prediction never reads, is left out (`expect_partial`).
+    Fine-tuning (`rasa train --finetune`) still takes Rasa's own path, which needs the optimizer.
+    tests/bot/test_rasa_patches.py checks both ways give the same predictions.
+    """
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+    from rasa.utils.tensorflow.models import RasaModel
+
+    rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+    if getattr(rasa_load, "_inference_only", False):
+        return
+
+    def load(
+        cls: type[RasaModel],
+        model_file_name: str,
+        model_data_example: Any,
+        predict_data_example: Any = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        if finetune_mode or not predict_data_example:
+            return rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                             *args, **kwargs)
+        config = kwargs.get("config", {})
+        model = cls(*args, **kwargs)
+        model.compile(
+            optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+            run_eagerly=config.get(RUN_EAGERLY),
+        )
+        model.load_weights(model_file_name).expect_partial()
+        model.run_inference(predict_data_example)
+        return model
+
+    load._inference_only = True  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load)  # type: ignore[method-assign, assignment]
