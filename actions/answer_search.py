@@ -29,7 +29,7 @@ from actions.context import (
     mentioned_structures,
     region_in_use,
 )
-from actions.eligibility_form import eligibility_offer
+from actions.eligibility_offer import eligibility_offer
 from actions.formatting import BULLET, join_blocks
 from actions.knowledge_base import UsesKnowledgeBase, warm_search_index
 from actions.texts import response_text

@@ -30,7 +30,7 @@ from actions.context import (
     region_in_use,
 )
 from actions.directory import DIRECTORY_TOPICS, LEGAL_FORMS, answer_directory
-from actions.eligibility_form import offer_eligibility_check
+from actions.eligibility_offer import offer_eligibility_check
 from actions.formatting import (
     button,
     citations_line,

@@ -6,9 +6,7 @@ user typed into a `Team`, one question at a time.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -18,9 +16,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.context import entity_values, latest_intent, latest_text, mentioned_structures
+from actions.eligibility_team import describe_team, team_from_slots
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.places import Place, find_place, resolve_place
-from actions.texts import response_text
 from eligibility.counts import NO_NUMBER, TOO_LARGE
 from eligibility.french import normalize
 from eligibility.parsing import (
@@ -32,9 +30,8 @@ from eligibility.parsing import (
     parse_count,
     parse_yes_no,
 )
-from eligibility.rules import ASSESSED_STRUCTURES, needed_fields
-from eligibility.team import PRACTICES, Team
-from knowledge import topics
+from eligibility.rules import needed_fields
+from eligibility.team import PRACTICES
 from knowledge.names import REGION_NAMES
 from textnorm import format_number
 
@@ -69,56 +66,6 @@ def looks_like_question(text: str) -> bool:
     )
 
 
-def _count(value: Any) -> int | None:
-    # required_slots() sees answers before validation ("trois"): those count as not given yet.
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number >= 0 and number == int(number) else None
-
-
-def team_from_slots(values: dict[str, Any]) -> Team:
-    """The Team described by the slots (missing, unknown or not yet validated answers stay None)."""
-    fields: dict[str, Any] = {}
-    for name in names.COUNT_SLOTS:
-        fields[name] = _count(values.get(name))
-    population = values.get(names.POPULATION_SLOT)
-    if population != names.UNKNOWN_POPULATION:
-        fields[names.POPULATION_SLOT] = _count(population)
-    if values.get(names.PRACTICE_SLOT) in PRACTICES:
-        fields[names.PRACTICE_SLOT] = values[names.PRACTICE_SLOT]
-    for name in names.YES_NO_SLOTS:
-        if isinstance(values.get(name), bool):
-            fields[name] = values[name]
-    return Team(**fields)
-
-
-def describe_value(domain: DomainDict, slot: str, value: Any) -> str:
-    if slot == names.PRACTICE_SLOT:
-        return response_text(domain, f"utter_value_{value}")
-    if slot in names.YES_NO_SLOTS:
-        return response_text(domain, "utter_value_yes" if value else "utter_value_no")
-    if slot == names.POPULATION_SLOT and value == names.UNKNOWN_POPULATION:
-        return response_text(domain, "utter_value_unknown")
-    if slot == names.REGION:
-        return REGION_NAMES.get(value, value)
-    return format_number(int(value))
-
-
-def describe_team(domain: DomainDict, values: dict[str, Any], shown: Iterable[str]) -> str:
-    """ "médecins généralistes : 3, exercice : libéral" for the slots in `shown` that have a value."""
-    parts = []
-    for name in shown:
-        value = values.get(name)
-        if value is not None:
-            label = response_text(domain, f"utter_team_label_{name}")
-            parts.append(f"{label} : {describe_value(domain, name, value)}")
-    return ", ".join(parts)
-
-
 def opening_slots(text: str, asked: str | None = None) -> dict[str, Any]:
     """Team fields stated in a free sentence ("nous sommes 3 MG et 2 kinés, libéraux").
 
@@ -127,42 +74,6 @@ def opening_slots(text: str, asked: str | None = None) -> dict[str, Any]:
     """
     found = extract_team(text, asked=asked)
     return {name: value for name, value in found.items() if name in names.TEAM_SLOTS}
-
-
-# Answers about a structure's conditions (who must be in it, its territory, its practice
-# mode, how to create or join it) end with the offer to check the user's own team.
-OFFER_TOPICS = frozenset({topics.MEMBERS, topics.TERRITORY, topics.STATUS, topics.CREATION, topics.JOIN})
-
-
-def offer_eligibility_check(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    domain: DomainDict,
-    structure: str | None,
-    topic: str | None,
-) -> bool:
-    """Offer the eligibility check after an answer about `structure`'s conditions; True if offered.
-
-    Not while the check itself is running (the answer was a digression: the form resumes). The
-    button starts the check with the structure in mind (`/check_eligibility{"structure": "ess"}`).
-    """
-    if structure not in ASSESSED_STRUCTURES or topic not in OFFER_TOPICS:
-        return False
-    if (tracker.active_loop or {}).get("name"):
-        return False
-    dispatcher.utter_message(**eligibility_offer(domain, structure))
-    return True
-
-
-def eligibility_offer(domain: DomainDict, structure: str | None = None) -> dict[str, Any]:
-    """The message that offers the check, as `utter_message` keyword arguments."""
-    payload = f"/{names.CHECK_ELIGIBILITY}"
-    if structure:
-        payload += json.dumps({names.ENTITY_STRUCTURE: structure})
-    return {
-        "text": response_text(domain, "utter_offer_eligibility"),
-        "buttons": [{"title": response_text(domain, "utter_offer_eligibility_button"), "payload": payload}],
-    }
 
 
 def place_events(place: Place | None) -> dict[str, Any]:

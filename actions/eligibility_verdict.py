@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.directory import contact_line
-from actions.eligibility_form import describe_team, team_from_slots
+from actions.eligibility_team import describe_team, team_from_slots
 from actions.formatting import BULLET, citations_line, join_blocks, render_sourced
 from actions.knowledge_base import UsesKnowledgeBase
 from actions.texts import response_text

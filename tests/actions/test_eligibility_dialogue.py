@@ -199,7 +199,7 @@ async def test_opening_with_a_town(run_action, kb) -> None:
 def test_an_answer_about_conditions_offers_the_check(domain_dict, structure, topic, active_loop, offered):
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.eligibility_form import offer_eligibility_check
+    from actions.eligibility_offer import offer_eligibility_check
 
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("qui peut faire partie ?", "ask_members", active_loop=active_loop)

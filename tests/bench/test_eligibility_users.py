@@ -69,7 +69,8 @@ def _tracker(text: str, intent: str, slots: dict, active: bool):
 async def _converse_in_process(kb, domain: dict, persona, style: str, intent: str) -> tuple[bool, int]:
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.eligibility_form import ActionStartEligibility, ValidateEligibilityForm, team_from_slots
+    from actions.eligibility_form import ActionStartEligibility, ValidateEligibilityForm
+    from actions.eligibility_team import team_from_slots
     from bench.eligibility_users import OPENINGS, answer, plain_answer
 
     slots: dict = {}

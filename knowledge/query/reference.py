@@ -1,0 +1,156 @@
+"""Reference tables: the glossary, the legal forms, the medico-social structures."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge import models, names
+from knowledge.db import session_scope
+from knowledge.query.base import QueryBase
+from knowledge.types import GlossaryEntry, LegalForm, MedicoSocialStructure, Source
+
+
+class ReferenceQueries(QueryBase):
+    """Queries about terms and forms, independent of any region."""
+
+    def glossary_entries(self) -> list[GlossaryEntry]:
+        """The whole glossary, in data-file order."""
+        with session_scope(self.engine) as session:
+            ids = session.execute(select(models.GlossaryRow.id).order_by(models.GlossaryRow.position))
+            return [self._glossary_entry(session, glossary_id) for glossary_id in ids.scalars().all()]
+
+    def glossary(self, term: str) -> GlossaryEntry | None:
+        """The entry for an acronym, alias or expansion, ignoring case, accents and hyphens."""
+        key = names.normalise_name(term).replace(" ", "")
+        if not key:
+            return None
+        with session_scope(self.engine) as session:
+            found = self._glossary_id(session, key)
+            if found is None and key.endswith("s") and len(key) > 2:
+                # "sisas", "SCMs": the singular form.
+                found = self._glossary_id(session, key[:-1])
+            if found is None:
+                # A structure named in words ("maison de santé") finds its acronym's entry.
+                structure_id = names.resolve_structure(term)
+                structure = session.get(models.StructureRow, structure_id) if structure_id else None
+                if structure is not None:
+                    found = self._glossary_id(
+                        session, names.normalise_name(structure.acronym).replace(" ", "")
+                    )
+            return None if found is None else self._glossary_entry(session, found)
+
+    @staticmethod
+    def _glossary_id(session: Session, key: str) -> int | None:
+        return session.execute(
+            select(models.GlossaryKeyRow.glossary_id).where(models.GlossaryKeyRow.key == key)
+        ).scalar_one_or_none()
+
+    def _glossary_entry(self, session: Session, glossary_id: int) -> GlossaryEntry:
+        row = session.get(models.GlossaryRow, glossary_id)
+        citations = (
+            session.execute(
+                select(models.GlossaryCitationRow)
+                .where(models.GlossaryCitationRow.glossary_id == glossary_id)
+                .order_by(models.GlossaryCitationRow.position)
+            )
+            .scalars()
+            .all()
+        )
+        aliases = (
+            session.execute(
+                select(models.GlossaryKeyRow.key).where(
+                    models.GlossaryKeyRow.glossary_id == glossary_id, models.GlossaryKeyRow.kind == "alias"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        sources = self._sources(session, {citation.source_file for citation in citations})
+        unique_sources = list(
+            {citation.source_file: sources[citation.source_file] for citation in citations}.values()
+        )
+        return GlossaryEntry(
+            term=row.term,
+            expansion=row.expansion,
+            note=row.note,
+            sources=tuple(unique_sources),
+            developed=row.developed,
+            quotes=tuple(citation.quote for citation in citations),
+            aliases=tuple(aliases),
+        )
+
+    def legal_forms(self) -> list[LegalForm]:
+        with session_scope(self.engine) as session:
+            sources = self._sources(session)
+            rows = session.execute(
+                select(models.LegalFormRow).order_by(models.LegalFormRow.position)
+            ).scalars()
+            return [self._legal_form(row, sources) for row in rows]
+
+    def legal_form(self, form_id: str) -> LegalForm | None:
+        """A legal form by id or acronym ("sisa", "SISA", "association loi 1901")."""
+        key = names.normalise_name(form_id)
+        with session_scope(self.engine) as session:
+            # Names are compared normalised (case, accents), which SQL cannot do: only the keys
+            # are read to find the id, then that one row.
+            keys = session.execute(
+                select(models.LegalFormRow.id, models.LegalFormRow.acronym).order_by(
+                    models.LegalFormRow.position
+                )
+            )
+            found = next(
+                (
+                    row_id
+                    for row_id, acronym in keys
+                    if key in (names.normalise_name(row_id), names.normalise_name(acronym))
+                ),
+                None,
+            )
+            row = session.get(models.LegalFormRow, found) if found is not None else None
+            if row is None:
+                return None
+            return self._legal_form(row, self._sources(session, [row.source_file]))
+
+    @staticmethod
+    def _legal_form(row: models.LegalFormRow, sources: dict[str, Source]) -> LegalForm:
+        return LegalForm(
+            id=row.id,
+            acronym=row.acronym,
+            name=row.name,
+            professionals=row.professionals,
+            cpts_membership=row.cpts_membership,
+            purpose=row.purpose,
+            minimum_partners=row.minimum_partners,
+            contributions=row.contributions,
+            liability=row.liability,
+            summary=row.summary,
+            quote=row.quote,
+            source=sources[row.source_file],
+        )
+
+    def medico_social(self) -> list[MedicoSocialStructure]:
+        with session_scope(self.engine) as session:
+            sources = self._sources(session)
+            rows = session.execute(
+                select(models.MedicoSocialRow).order_by(models.MedicoSocialRow.position)
+            ).scalars()
+            return [
+                MedicoSocialStructure(
+                    id=row.id,
+                    acronym=row.acronym,
+                    name=row.name,
+                    objective=row.objective,
+                    services=row.services,
+                    nursing_care=row.nursing_care,
+                    practice=row.practice,
+                    status=row.status,
+                    funding=row.funding,
+                    ars_approval=row.ars_approval,
+                    inclusion_criteria=row.inclusion_criteria,
+                    summary=row.summary,
+                    quote=row.quote,
+                    source=sources[row.source_file],
+                )
+                for row in rows
+            ]
