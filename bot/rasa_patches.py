@@ -97,8 +97,8 @@ def check_private_names() -> None:
             ),
             (
                 "RasaModel.load fitting one batch before load_weights",
-                "model.fit(" in inspect.getsource(RasaModel.load)
-                and "model.load_weights(" in inspect.getsource(RasaModel.load),
+                "model.fit(" in inspect.getsource(_rasa_model_load(RasaModel))
+                and "model.load_weights(" in inspect.getsource(_rasa_model_load(RasaModel)),
             ),
             ("SQLTrackerStore._event_query", hasattr(SQLTrackerStore, "_event_query")),
             ("SQLTrackerStore._additional_events", hasattr(SQLTrackerStore, "_additional_events")),
@@ -240,6 +240,12 @@ def strict_tracker_store_on_start(blueprint: Blueprint) -> None:
         make_tracker_store_strict(getattr(app.ctx, "agent", None))
 
 
+def _rasa_model_load(rasa_model: type) -> Any:
+    """Rasa's own `RasaModel.load`, also once the patch below replaced it."""
+    load = rasa_model.load.__func__
+    return getattr(load, "_rasa_load", load)
+
+
 def install_inference_only_load() -> None:
     """Load a model for prediction without tracing a training step first.
 
@@ -284,4 +290,5 @@ def install_inference_only_load() -> None:
         return model
 
     load._inference_only = True  # type: ignore[attr-defined]
+    load._rasa_load = rasa_load  # type: ignore[attr-defined]
     RasaModel.load = classmethod(load)  # type: ignore[method-assign, assignment]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
 
 import pytest
 import rasa
+import yaml
 from sanic import Blueprint
 
 from bot import rasa_patches
 from bot.channels.rest import GuardedRestInput
 from bot.rasa_patches import RASA_VERSION, UnsupportedRasaVersion
+from bot.settings import ROOT
 
 
 def test_installed_rasa_is_the_one_the_patches_were_written_for() -> None:
@@ -58,6 +61,9 @@ def test_install_applies_every_patch() -> None:
         if isinstance(handler, rasa_patches._ActionFailureProbe)
     ]
     assert len(probes) == 1
+    from rasa.utils.tensorflow.models import RasaModel
+
+    assert getattr(RasaModel.load.__func__, "_inference_only", False)
 
 
 def test_strict_tracker_store_listener_is_registered() -> None:
@@ -127,3 +133,48 @@ async def test_strict_tracker_store_fails_the_turn_instead_of_forgetting(tmp_pat
     with pytest.raises(sa.exc.OperationalError):
         await Agent.tracker_store.save(tracker)
     rasa_patches.make_tracker_store_strict(object())  # no agent yet: nothing to do
+
+
+# Loads the model given as argv[1] with Rasa's own loading ("rasa") or the patched one
+# ("patched"), then prints what it predicts for each line of stdin: intent ranking and entities.
+_PREDICT = """
+import asyncio, json, sys
+from bot import rasa_patches
+if sys.argv[2] == "patched":
+    rasa_patches.install()
+from rasa.core.agent import Agent
+agent = Agent.load(sys.argv[1])
+async def predict(texts):
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        ranking = [(i["name"], round(i["confidence"], 5)) for i in parsed["intent_ranking"][:3]]
+        out.append([ranking, [(e["entity"], e["value"], e["start"]) for e in parsed["entities"]]])
+    return out
+print(json.dumps(asyncio.run(predict(sys.stdin.read().splitlines()))))
+"""
+
+
+@pytest.mark.rasa
+def test_inference_only_load_predicts_exactly_what_rasa_loading_predicts(model_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    examples = yaml.safe_load((ROOT / "tests" / "nlu" / "heldout.yml").read_text(encoding="utf-8"))
+    texts = [
+        re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:])
+        for block in examples["nlu"]
+        for line in block.get("examples", "").splitlines()
+        if line.strip().startswith("- ")
+    ][::3]
+
+    def predictions(mode: str) -> list:
+        done = subprocess.run(
+            [sys.executable, "-c", _PREDICT, str(model_path), mode],
+            input="\n".join(texts), capture_output=True, text=True, cwd=ROOT, check=True,
+        )
+        return json.loads(done.stdout.splitlines()[-1])
+
+    rasa_loaded, patched = predictions("rasa"), predictions("patched")
+    assert len(patched) == len(texts) > 80
+    assert patched == rasa_loaded
