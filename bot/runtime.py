@@ -176,6 +176,7 @@ def _run_training(command: list[str], root: Path, env: dict[str, str], log: Path
         pending = b""
         while chunk := process.stdout.read1(65536):
             sink.write(chunk)
+            sink.flush()  # the log is read while training runs (and after a crash)
             # A progress bar ends its frames with "\r", a log line with "\n".
             *frames, pending = re.split(rb"[\r\n]", pending + chunk)
             for frame in frames:

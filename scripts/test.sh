@@ -19,7 +19,7 @@ model=$(.venv/bin/python -m bot train | tail -n 1)
 export RASA_MODEL="$model"
 
 echo "== pytest"
-.venv/bin/python -m pytest
+.venv/bin/python -m pytest --durations=15
 
 echo "== rasa test (histoires de test)"
 rm -rf results/core
