@@ -6,7 +6,6 @@ offset, so page 2,000 costs the same index range scan as page 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -113,21 +112,6 @@ def attach_tags(connection: Connection, rows: list[ConversationRow]) -> None:
     query = sa.select(tags.sender_id, tags.tag).where(tags.sender_id.in_(list(by_sender))).order_by(tags.tag)
     for sender_id, tag in connection.execute(query):
         by_sender[sender_id].tags.append(tag)
-
-
-def iter_filtered(
-    connection: Connection, filters: InboxFilters, batch: int = 500
-) -> Iterator[list[ConversationRow]]:
-    """Every matching conversation, newest first, in batches (exports)."""
-    after: Cursor | None = None
-    while True:
-        result = page(connection, filters, after=after, limit=batch, with_total=False)
-        if not result.rows:
-            return
-        yield result.rows
-        if result.older is None:
-            return
-        after = result.older
 
 
 def choices(connection: Connection) -> dict[str, list[str]]:

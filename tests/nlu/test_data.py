@@ -12,50 +12,27 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from actions import names
 from bot.settings import ROOT
+from knowledge import names as knowledge_names
 
 NLU_DIR = ROOT / "data" / "nlu"
 HELDOUT = Path(__file__).with_name("heldout.yml")
 
-QUESTION_INTENTS = {
-    "ask_definition",
-    "ask_difference",
-    "ask_funding",
-    "ask_legal_form",
-    "ask_status",
-    "ask_members",
-    "ask_territory",
-    "ask_missions",
-    "ask_advantages",
-    "ask_creation",
-    "ask_join",
-    "ask_fees",
-    "ask_legal_references",
-    "ask_contact",
-    "ask_medico_social",
-    "ask_platforms",
-    "ask_cpts_examples",
-    "check_eligibility",
-}
+# The intents of the domain, minus the ones a user's message answers (a form's question, a
+# yes/no) or that only steer the conversation: what the actions call a question topic.
 DIALOGUE_INTENTS = {
-    "inform",
-    "greet",
-    "goodbye",
-    "thanks",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "out_of_scope",
-    "ask_medical_advice",
-    "human_handoff",
-    "stop",
-    "ask_more",
+    names.INFORM, names.AFFIRM, names.DENY, names.OUT_OF_SCOPE, names.HUMAN_HANDOFF,
+    "greet", "goodbye", "thanks", "bot_challenge", "ask_medical_advice", "stop", "ask_more",
 }
+DOMAIN_INTENTS = set(yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"])
+QUESTION_INTENTS = DOMAIN_INTENTS - DIALOGUE_INTENTS
 ENTITIES = {"structure", "region", "legal_form", "funding_type", "term", "profession"}
-STRUCTURE_IDS = {"esp", "msp", "cds", "ess", "cpts", "pta", "pole_sante", "asso_infirmiers"}
+STRUCTURE_IDS = set(knowledge_names.STRUCTURE_IDS)
 LEGAL_FORM_IDS = {"scm", "scp", "sel", "sisa", "association"}
 
 REGIONS = [
@@ -207,8 +184,9 @@ def _entities(data: TrainingData):
 
 
 def test_intents_are_exactly_the_contract(training: TrainingData, heldout: TrainingData) -> None:
-    assert training.intents == QUESTION_INTENTS | DIALOGUE_INTENTS
-    assert heldout.intents == QUESTION_INTENTS | DIALOGUE_INTENTS
+    assert DIALOGUE_INTENTS < DOMAIN_INTENTS
+    assert training.intents == DOMAIN_INTENTS
+    assert heldout.intents == DOMAIN_INTENTS
 
 
 def test_question_intents_have_enough_varied_examples(training: TrainingData) -> None:
