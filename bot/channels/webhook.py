@@ -215,7 +215,8 @@ class Deduplicator:
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.close()
+            # from_url's pool is the client's own: disconnect it too, or its sockets stay open.
+            await self._client.close(close_connection_pool=True)
             self._client = None
 
 
