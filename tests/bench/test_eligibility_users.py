@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.eligibility_users import REDUCED, STYLES, markdown, personas, run_all, select, summary
+from bench.eligibility_personas import REDUCED, personas
+from bench.eligibility_users import markdown, run_all, select, summary
+from bench.eligibility_wording import STYLES
 from eligibility.rules import ASSESSED_STRUCTURES, Verdict, assess_all
 
 
@@ -71,7 +73,7 @@ async def _converse_in_process(kb, domain: dict, persona, style: str, intent: st
 
     from actions.eligibility_form import ActionStartEligibility, ValidateEligibilityForm
     from actions.eligibility_team import team_from_slots
-    from bench.eligibility_users import OPENINGS, answer, plain_answer
+    from bench.eligibility_wording import OPENINGS, answer, plain_answer
 
     slots: dict = {}
     opening = persona.opening.get(style) or OPENINGS[style]
