@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.pii_eval import CORPUS, leak, load_corpus, load_questions, score, stored_texts
+from bench.pii_scoring import CORPUS, leak, load_corpus, load_questions, score, stored_texts
 from bot.review import schema
 from bot.review.db import ensure_schema, make_engine
 
