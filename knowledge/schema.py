@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -36,23 +36,21 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
 
 
-def _required_text(value: Any) -> str:
-    if value is None:
-        raise _error("valeur manquante")
-    if not _is_text(value):
-        raise _error(f"texte attendu, reçu {type(value).__name__}")
-    text = " ".join(str(value).split())
-    if not text:
-        raise _error("valeur vide")
-    return text
-
-
 def _optional_text(value: Any) -> str | None:
     if value is None:
         return None
     if not _is_text(value):
         raise _error(f"texte attendu, reçu {type(value).__name__}")
     return " ".join(str(value).split()) or None
+
+
+def _required_text(value: Any) -> str:
+    if value is None:
+        raise _error("valeur manquante")
+    text = _optional_text(value)
+    if text is None:
+        raise _error("valeur vide")
+    return text
 
 
 def _list_item(value: Any) -> str:
@@ -119,22 +117,22 @@ def _department(value: str) -> str:
     return value
 
 
+def _list_of(item: Any, *checks: Any, before: Any = _list) -> Any:
+    """A list field of `item`; validate_default: a missing list is checked like an empty one."""
+    return Annotated[
+        (list[item], BeforeValidator(before), *checks, Field(default=None, validate_default=True))
+    ]
+
+
 Text = Annotated[str, BeforeValidator(_required_text)]
 OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
 Item = Annotated[str, BeforeValidator(_list_item)]
-# validate_default: a missing list is checked like an empty one ("liste vide" when required).
-Texts = Annotated[list[Item], BeforeValidator(_list), Field(default=None, validate_default=True)]
-RequiredTexts = Annotated[
-    list[Item], BeforeValidator(_list), AfterValidator(_not_empty), Field(default=None, validate_default=True)
-]
+Texts = _list_of(Item)
+RequiredTexts = _list_of(Item, AfterValidator(_not_empty))  # "liste vide" when missing or empty
 PositiveInteger = Annotated[int | None, BeforeValidator(_positive_integer)]
 StructureRef = Annotated[Item, _known(names.STRUCTURE_IDS, "structure inconnue « {value} »")]
-Departments = Annotated[
-    list[Annotated[Item, AfterValidator(_department)]],
-    BeforeValidator(_list),
-    AfterValidator(_not_empty),
-    Field(default=None, validate_default=True),
-]
+StructureRefs = _list_of(StructureRef)
+Departments = _list_of(Annotated[Item, AfterValidator(_department)], AfterValidator(_not_empty))
 
 
 def quote_problems(quote: str, values: Iterable[str | int | None]) -> Iterator[str]:
@@ -275,9 +273,7 @@ class Procedure(Sourced):
 
 class Contact(Sourced):
     name: Text
-    structures: Annotated[
-        list[StructureRef], BeforeValidator(_list), Field(default=None, validate_default=True)
-    ]
+    structures: StructureRefs
     topics: RequiredTexts
     phone: OptionalText = None
     email: Annotated[OptionalText, AfterValidator(_email)] = None
@@ -307,15 +303,16 @@ def _citations(value: Any) -> list[Any]:
     return value
 
 
+Citations = _list_of(Citation, before=_citations)
+
+
 class GlossaryEntry(Entry):
     term: Text
     expansion: Text
     developed: Annotated[bool, BeforeValidator(_flag)] = True
     note: OptionalText = None
     aliases: Texts
-    citations: Annotated[
-        list[Citation], BeforeValidator(_citations), Field(default=None, validate_default=True)
-    ]
+    citations: Citations
 
     def problems(self) -> Iterator[tuple[str, str]]:
         quotes = " ".join(citation.quote for citation in self.citations)
@@ -331,10 +328,23 @@ class GlossaryEntry(Entry):
 # --------------------------------------------------------------------------- tables of the documents
 
 
-class LegalForm(Sourced):
+class TableRow(Sourced):
+    """A row of a document's table: its names, then its cells (the summary last) in each subclass."""
+
     id: Text
     acronym: Text
     name: Text
+
+    @classmethod
+    def cells(cls) -> tuple[str, ...]:
+        """The fields a subclass adds, in order: every one is shown, so its numbers are quoted."""
+        return tuple(name for name in cls.model_fields if name not in TableRow.model_fields)
+
+    def quoted_values(self) -> list[str | int | None]:
+        return [getattr(self, name) for name in self.cells()]
+
+
+class LegalForm(TableRow):
     professionals: OptionalText = None
     cpts_membership: OptionalText = None
     purpose: OptionalText = None
@@ -343,23 +353,8 @@ class LegalForm(Sourced):
     liability: OptionalText = None
     summary: Text
 
-    TEXTS: ClassVar[tuple[str, ...]] = (
-        "professionals",
-        "cpts_membership",
-        "purpose",
-        "minimum_partners",
-        "contributions",
-        "liability",
-    )
 
-    def quoted_values(self) -> list[str | int | None]:
-        return [getattr(self, name) for name in (*self.TEXTS, "summary")]
-
-
-class MedicoSocial(Sourced):
-    id: Text
-    acronym: Text
-    name: Text
+class MedicoSocial(TableRow):
     objective: OptionalText = None
     services: OptionalText = None
     nursing_care: OptionalText = None
@@ -369,20 +364,6 @@ class MedicoSocial(Sourced):
     ars_approval: OptionalText = None
     inclusion_criteria: OptionalText = None
     summary: Text
-
-    TEXTS: ClassVar[tuple[str, ...]] = (
-        "objective",
-        "services",
-        "nursing_care",
-        "practice",
-        "status",
-        "funding",
-        "ars_approval",
-        "inclusion_criteria",
-    )
-
-    def quoted_values(self) -> list[str | int | None]:
-        return [getattr(self, name) for name in (*self.TEXTS, "summary")]
 
 
 class Platform(Sourced):
