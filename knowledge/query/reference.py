@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import models, names
 from knowledge.db import session_scope
-from knowledge.query.base import QueryBase
+from knowledge.query.base import QueryBase, in_order
 from knowledge.types import GlossaryEntry, LegalForm, MedicoSocialStructure, Source
 
 
@@ -48,14 +48,8 @@ class ReferenceQueries(QueryBase):
 
     def _glossary_entry(self, session: Session, glossary_id: int) -> GlossaryEntry:
         row = session.get(models.GlossaryRow, glossary_id)
-        citations = (
-            session.execute(
-                select(models.GlossaryCitationRow)
-                .where(models.GlossaryCitationRow.glossary_id == glossary_id)
-                .order_by(models.GlossaryCitationRow.position)
-            )
-            .scalars()
-            .all()
+        citations = in_order(
+            session, models.GlossaryCitationRow, models.GlossaryCitationRow.glossary_id == glossary_id
         )
         aliases = (
             session.execute(
@@ -83,10 +77,7 @@ class ReferenceQueries(QueryBase):
     def legal_forms(self) -> list[LegalForm]:
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            rows = session.execute(
-                select(models.LegalFormRow).order_by(models.LegalFormRow.position)
-            ).scalars()
-            return [self._legal_form(row, sources) for row in rows]
+            return [self._legal_form(row, sources) for row in in_order(session, models.LegalFormRow)]
 
     def legal_form(self, form_id: str) -> LegalForm | None:
         """A legal form by id or acronym ("sisa", "SISA", "association loi 1901")."""
@@ -132,9 +123,6 @@ class ReferenceQueries(QueryBase):
     def medico_social(self) -> list[MedicoSocialStructure]:
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            rows = session.execute(
-                select(models.MedicoSocialRow).order_by(models.MedicoSocialRow.position)
-            ).scalars()
             return [
                 MedicoSocialStructure(
                     id=row.id,
@@ -152,5 +140,5 @@ class ReferenceQueries(QueryBase):
                     quote=row.quote,
                     source=sources[row.source_file],
                 )
-                for row in rows
+                for row in in_order(session, models.MedicoSocialRow)
             ]
