@@ -135,13 +135,13 @@ StructureRefs = _list_of(StructureRef)
 Departments = _list_of(Annotated[Item, AfterValidator(_department)], AfterValidator(_not_empty))
 
 
-def quote_problems(quote: str, values: Iterable[str | int | None]) -> Iterator[str]:
-    """What a quote lacks on its own: a sane length, and every number of `values`."""
+def quote_problems(quote: str, values: Iterable[str | int | None]) -> Iterator[tuple[str, str]]:
+    """("quote", message) for what a quote lacks on its own: a sane length, every number of `values`."""
     if len(quote) > provenance.MAX_QUOTE_LENGTH:
-        yield f"citation trop longue ({len(quote)} caractères)"
+        yield "quote", f"citation trop longue ({len(quote)} caractères)"
     missing = provenance.missing_numbers(values, quote)
     if missing:
-        yield f"nombre(s) absent(s) de la citation : {', '.join(missing)}"
+        yield "quote", f"nombre(s) absent(s) de la citation : {', '.join(missing)}"
 
 
 class Entry(BaseModel):
@@ -165,8 +165,7 @@ class Sourced(Entry):
         return []
 
     def problems(self) -> Iterator[tuple[str, str]]:
-        for message in quote_problems(self.quote, self.quoted_values()):
-            yield "quote", message
+        return quote_problems(self.quote, self.quoted_values())
 
 
 # --------------------------------------------------------------------------- regions.yml, sources.yml
@@ -195,8 +194,7 @@ class Source(Entry):
     quote: Text
 
     def problems(self) -> Iterator[tuple[str, str]]:
-        for message in quote_problems(self.quote, []):
-            yield "quote", message
+        return quote_problems(self.quote, [])
 
 
 # --------------------------------------------------------------------------- structures/*.yml, general.yml
