@@ -11,7 +11,7 @@ printed; `knowledge.validation` adds the file, the entry and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -87,34 +87,26 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _known(allowed: Iterable[str], message: str) -> Any:
-    """An after-validator refusing values outside `allowed`; `message` is formatted with the value."""
-    allowed = frozenset(allowed)
+def _refusing(accepts: Callable[[Any], object], message: str) -> Any:
+    """An after-validator refusing the values `accepts` says no to; `message` is formatted with one."""
 
-    def check(value: str) -> str:
-        if value not in allowed:
+    def check(value: Any) -> Any:
+        if not accepts(value):
             raise _error(message.format(value=value))
         return value
 
     return AfterValidator(check)
 
 
-def _sentence(text: str) -> str:
-    if not _SENTENCE_START.match(text):
-        raise _error("le texte doit commencer par une majuscule (phrase complète)")
-    return text
+def _known(allowed: Iterable[str], message: str) -> Any:
+    return _refusing(frozenset(allowed).__contains__, message)
 
 
-def _email(value: str | None) -> str | None:
-    if value and not _EMAIL.match(value):
-        raise _error(f"adresse e-mail invalide « {value} »")
-    return value
-
-
-def _department(value: str) -> str:
-    if names.department_region(value) is None:
-        raise _error(f"département inconnu « {value} »")
-    return value
+_SENTENCE = _refusing(_SENTENCE_START.match, "le texte doit commencer par une majuscule (phrase complète)")
+_EMAIL_ADDRESS = _refusing(
+    lambda value: not value or _EMAIL.match(value), "adresse e-mail invalide « {value} »"
+)
+_DEPARTMENT = _refusing(names.department_region, "département inconnu « {value} »")  # a region id or None
 
 
 def _list_of(item: Any, *checks: Any, before: Any = _list) -> Any:
@@ -132,7 +124,7 @@ RequiredTexts = _list_of(Item, AfterValidator(_not_empty))  # "liste vide" when 
 PositiveInteger = Annotated[int | None, BeforeValidator(_positive_integer)]
 StructureRef = Annotated[Item, _known(names.STRUCTURE_IDS, "structure inconnue « {value} »")]
 StructureRefs = _list_of(StructureRef)
-Departments = _list_of(Annotated[Item, AfterValidator(_department)], AfterValidator(_not_empty))
+Departments = _list_of(Annotated[Item, _DEPARTMENT], AfterValidator(_not_empty))
 
 
 def quote_problems(quote: str, values: Iterable[str | int | None]) -> Iterator[tuple[str, str]]:
@@ -218,7 +210,7 @@ class StructureHeader(Entry):
 
 class Fact(Sourced):
     topic: Annotated[Text, _known(topics.ALL_TOPICS, "sujet inconnu « {value} » (voir knowledge/topics.py)")]
-    text: Annotated[Text, AfterValidator(_sentence)]
+    text: Annotated[Text, _SENTENCE]
 
     def quoted_values(self) -> list[str | int | None]:
         return [self.text]
@@ -274,7 +266,7 @@ class Contact(Sourced):
     structures: StructureRefs
     topics: RequiredTexts
     phone: OptionalText = None
-    email: Annotated[OptionalText, AfterValidator(_email)] = None
+    email: Annotated[OptionalText, _EMAIL_ADDRESS] = None
     url: OptionalText = None
     address: OptionalText = None
 
