@@ -11,8 +11,8 @@ printed; `knowledge.validation` adds the file, the entry and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, ClassVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -36,23 +36,21 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
 
 
-def _required_text(value: Any) -> str:
-    if value is None:
-        raise _error("valeur manquante")
-    if not _is_text(value):
-        raise _error(f"texte attendu, reçu {type(value).__name__}")
-    text = " ".join(str(value).split())
-    if not text:
-        raise _error("valeur vide")
-    return text
-
-
 def _optional_text(value: Any) -> str | None:
     if value is None:
         return None
     if not _is_text(value):
         raise _error(f"texte attendu, reçu {type(value).__name__}")
     return " ".join(str(value).split()) or None
+
+
+def _required_text(value: Any) -> str:
+    if value is None:
+        raise _error("valeur manquante")
+    text = _optional_text(value)
+    if text is None:
+        raise _error("valeur vide")
+    return text
 
 
 def _list_item(value: Any) -> str:
@@ -89,61 +87,53 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _known(allowed: Iterable[str], message: str) -> Any:
-    """An after-validator refusing values outside `allowed`; `message` is formatted with the value."""
-    allowed = frozenset(allowed)
+def _refusing(accepts: Callable[[Any], object], message: str) -> Any:
+    """An after-validator refusing the values `accepts` says no to; `message` is formatted with one."""
 
-    def check(value: str) -> str:
-        if value not in allowed:
+    def check(value: Any) -> Any:
+        if not accepts(value):
             raise _error(message.format(value=value))
         return value
 
     return AfterValidator(check)
 
 
-def _sentence(text: str) -> str:
-    if not _SENTENCE_START.match(text):
-        raise _error("le texte doit commencer par une majuscule (phrase complète)")
-    return text
+def _known(allowed: Iterable[str], message: str) -> Any:
+    return _refusing(frozenset(allowed).__contains__, message)
 
 
-def _email(value: str | None) -> str | None:
-    if value and not _EMAIL.match(value):
-        raise _error(f"adresse e-mail invalide « {value} »")
-    return value
+_SENTENCE = _refusing(_SENTENCE_START.match, "le texte doit commencer par une majuscule (phrase complète)")
+_EMAIL_ADDRESS = _refusing(
+    lambda value: not value or _EMAIL.match(value), "adresse e-mail invalide « {value} »"
+)
+_DEPARTMENT = _refusing(names.department_region, "département inconnu « {value} »")  # a region id or None
 
 
-def _department(value: str) -> str:
-    if names.department_region(value) is None:
-        raise _error(f"département inconnu « {value} »")
-    return value
+def _list_of(item: Any, *checks: Any, before: Any = _list) -> Any:
+    """A list field of `item`; validate_default: a missing list is checked like an empty one."""
+    return Annotated[
+        (list[item], BeforeValidator(before), *checks, Field(default=None, validate_default=True))
+    ]
 
 
 Text = Annotated[str, BeforeValidator(_required_text)]
 OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
 Item = Annotated[str, BeforeValidator(_list_item)]
-# validate_default: a missing list is checked like an empty one ("liste vide" when required).
-Texts = Annotated[list[Item], BeforeValidator(_list), Field(default=None, validate_default=True)]
-RequiredTexts = Annotated[
-    list[Item], BeforeValidator(_list), AfterValidator(_not_empty), Field(default=None, validate_default=True)
-]
+Texts = _list_of(Item)
+RequiredTexts = _list_of(Item, AfterValidator(_not_empty))  # "liste vide" when missing or empty
 PositiveInteger = Annotated[int | None, BeforeValidator(_positive_integer)]
 StructureRef = Annotated[Item, _known(names.STRUCTURE_IDS, "structure inconnue « {value} »")]
-Departments = Annotated[
-    list[Annotated[Item, AfterValidator(_department)]],
-    BeforeValidator(_list),
-    AfterValidator(_not_empty),
-    Field(default=None, validate_default=True),
-]
+StructureRefs = _list_of(StructureRef)
+Departments = _list_of(Annotated[Item, _DEPARTMENT], AfterValidator(_not_empty))
 
 
-def quote_problems(quote: str, values: Iterable[str | int | None]) -> Iterator[str]:
-    """What a quote lacks on its own: a sane length, and every number of `values`."""
+def quote_problems(quote: str, values: Iterable[str | int | None]) -> Iterator[tuple[str, str]]:
+    """("quote", message) for what a quote lacks on its own: a sane length, every number of `values`."""
     if len(quote) > provenance.MAX_QUOTE_LENGTH:
-        yield f"citation trop longue ({len(quote)} caractères)"
+        yield "quote", f"citation trop longue ({len(quote)} caractères)"
     missing = provenance.missing_numbers(values, quote)
     if missing:
-        yield f"nombre(s) absent(s) de la citation : {', '.join(missing)}"
+        yield "quote", f"nombre(s) absent(s) de la citation : {', '.join(missing)}"
 
 
 class Entry(BaseModel):
@@ -167,8 +157,7 @@ class Sourced(Entry):
         return []
 
     def problems(self) -> Iterator[tuple[str, str]]:
-        for message in quote_problems(self.quote, self.quoted_values()):
-            yield "quote", message
+        return quote_problems(self.quote, self.quoted_values())
 
 
 # --------------------------------------------------------------------------- regions.yml, sources.yml
@@ -197,8 +186,7 @@ class Source(Entry):
     quote: Text
 
     def problems(self) -> Iterator[tuple[str, str]]:
-        for message in quote_problems(self.quote, []):
-            yield "quote", message
+        return quote_problems(self.quote, [])
 
 
 # --------------------------------------------------------------------------- structures/*.yml, general.yml
@@ -222,7 +210,7 @@ class StructureHeader(Entry):
 
 class Fact(Sourced):
     topic: Annotated[Text, _known(topics.ALL_TOPICS, "sujet inconnu « {value} » (voir knowledge/topics.py)")]
-    text: Annotated[Text, AfterValidator(_sentence)]
+    text: Annotated[Text, _SENTENCE]
 
     def quoted_values(self) -> list[str | int | None]:
         return [self.text]
@@ -275,12 +263,10 @@ class Procedure(Sourced):
 
 class Contact(Sourced):
     name: Text
-    structures: Annotated[
-        list[StructureRef], BeforeValidator(_list), Field(default=None, validate_default=True)
-    ]
+    structures: StructureRefs
     topics: RequiredTexts
     phone: OptionalText = None
-    email: Annotated[OptionalText, AfterValidator(_email)] = None
+    email: Annotated[OptionalText, _EMAIL_ADDRESS] = None
     url: OptionalText = None
     address: OptionalText = None
 
@@ -307,15 +293,16 @@ def _citations(value: Any) -> list[Any]:
     return value
 
 
+Citations = _list_of(Citation, before=_citations)
+
+
 class GlossaryEntry(Entry):
     term: Text
     expansion: Text
     developed: Annotated[bool, BeforeValidator(_flag)] = True
     note: OptionalText = None
     aliases: Texts
-    citations: Annotated[
-        list[Citation], BeforeValidator(_citations), Field(default=None, validate_default=True)
-    ]
+    citations: Citations
 
     def problems(self) -> Iterator[tuple[str, str]]:
         quotes = " ".join(citation.quote for citation in self.citations)
@@ -331,10 +318,23 @@ class GlossaryEntry(Entry):
 # --------------------------------------------------------------------------- tables of the documents
 
 
-class LegalForm(Sourced):
+class TableRow(Sourced):
+    """A row of a document's table: its names, then its cells (the summary last) in each subclass."""
+
     id: Text
     acronym: Text
     name: Text
+
+    @classmethod
+    def cells(cls) -> tuple[str, ...]:
+        """The fields a subclass adds, in order: every one is shown, so its numbers are quoted."""
+        return tuple(name for name in cls.model_fields if name not in TableRow.model_fields)
+
+    def quoted_values(self) -> list[str | int | None]:
+        return [getattr(self, name) for name in self.cells()]
+
+
+class LegalForm(TableRow):
     professionals: OptionalText = None
     cpts_membership: OptionalText = None
     purpose: OptionalText = None
@@ -343,23 +343,8 @@ class LegalForm(Sourced):
     liability: OptionalText = None
     summary: Text
 
-    TEXTS: ClassVar[tuple[str, ...]] = (
-        "professionals",
-        "cpts_membership",
-        "purpose",
-        "minimum_partners",
-        "contributions",
-        "liability",
-    )
 
-    def quoted_values(self) -> list[str | int | None]:
-        return [getattr(self, name) for name in (*self.TEXTS, "summary")]
-
-
-class MedicoSocial(Sourced):
-    id: Text
-    acronym: Text
-    name: Text
+class MedicoSocial(TableRow):
     objective: OptionalText = None
     services: OptionalText = None
     nursing_care: OptionalText = None
@@ -369,20 +354,6 @@ class MedicoSocial(Sourced):
     ars_approval: OptionalText = None
     inclusion_criteria: OptionalText = None
     summary: Text
-
-    TEXTS: ClassVar[tuple[str, ...]] = (
-        "objective",
-        "services",
-        "nursing_care",
-        "practice",
-        "status",
-        "funding",
-        "ars_approval",
-        "inclusion_criteria",
-    )
-
-    def quoted_values(self) -> list[str | int | None]:
-        return [getattr(self, name) for name in (*self.TEXTS, "summary")]
 
 
 class Platform(Sourced):

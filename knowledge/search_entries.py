@@ -162,17 +162,7 @@ def index_entries(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> Itera
             yield entry, _nonempty(about(procedure.structure), procedure.title, step)
     for number, contact in enumerate(kb.contacts()):
         structure = contact.structures[0] if len(contact.structures) == 1 else None
-        entry = Entry(
-            f"contact:{number}",
-            CONTACT,
-            structure,
-            None,
-            contact_text(contact),
-            contact.quote,
-            contact.source,
-            contact,
-            name=contact.name,
-        )
+        entry = _named(CONTACT, number, structure, contact_text(contact), contact)
         yield (
             entry,
             _nonempty(
@@ -227,53 +217,34 @@ def index_entries(kb: KnowledgeBase, glossary: Sequence[GlossaryEntry]) -> Itera
                     )
                     yield entry, _nonempty(about_table, row.acronym, row.name, _FIELD_WORDS[name], value)
     for number, platform in enumerate(kb.platforms()):
-        entry = Entry(
-            f"platform:{number}",
-            PLATFORM,
-            "pta",
-            None,
-            platform_text(platform),
-            platform.quote,
-            platform.source,
-            platform,
-            name=platform.name,
+        entry = _named(PLATFORM, number, "pta", platform_text(platform), platform)
+        words = (
+            platform.name,
+            platform.territory,
+            platform.phone,
+            platform.note,
+            " ".join(platform.departments),
         )
-        yield (
-            entry,
-            _nonempty(
-                "PTA plateforme",
-                platform.name,
-                platform.territory,
-                platform.phone,
-                platform.note,
-                " ".join(platform.departments),
-            ),
-        )
+        yield entry, _nonempty("PTA plateforme", *words)
     for number, example in enumerate(kb.cpts_examples()):
-        entry = Entry(
-            f"cpts_example:{number}",
-            CPTS_EXAMPLE,
-            "cpts",
-            None,
-            cpts_example_text(example),
-            example.quote,
-            example.source,
-            example,
-            name=example.name,
+        entry = _named(CPTS_EXAMPLE, number, "cpts", cpts_example_text(example), example)
+        words = (
+            example.name,
+            example.initiative,
+            " ".join(example.objectives),
+            example.population_text,
+            "habitants population",
+            example.note,
+            " ".join(example.departments),
         )
-        yield (
-            entry,
-            _nonempty(
-                "CPTS",
-                example.name,
-                example.initiative,
-                " ".join(example.objectives),
-                example.population_text,
-                "habitants population",
-                example.note,
-                " ".join(example.departments),
-            ),
-        )
+        yield entry, _nonempty("CPTS", *words)
+
+
+def _named(kind: str, number: int, structure: str | None, text: str, item: Any) -> Entry:
+    """The entry of a row found by its name (contact, PTA, example CPTS): no topic of its own."""
+    return Entry(
+        f"{kind}:{number}", kind, structure, None, text, item.quote, item.source, item, name=item.name
+    )
 
 
 _PHONE_WORDS = "téléphone numéro joindre appeler"

@@ -36,6 +36,11 @@ def grouped(
     return groups
 
 
+def in_order(session: Session, model: type[Any], *conditions: Any) -> list[Any]:
+    """The rows of `model` meeting every condition, in data-file order."""
+    return session.execute(select(model).where(*conditions).order_by(model.position)).scalars().all()
+
+
 class UnknownRegionError(ValueError):
     """A region argument that is neither a region id nor a region or département name."""
 
@@ -51,10 +56,7 @@ class QueryBase:
     @staticmethod
     def _sources(session: Session, files: Collection[str] | None = None) -> dict[str, Source]:
         """Source documents by file name: all of them, or only `files`."""
-        statement = select(models.SourceRow).order_by(models.SourceRow.position)
-        if files is not None:
-            statement = statement.where(models.SourceRow.file.in_(files))
-        rows = session.execute(statement).scalars()
+        conditions = [] if files is None else [models.SourceRow.file.in_(files)]
         return {
             row.file: Source(
                 file=row.file,
@@ -66,7 +68,7 @@ class QueryBase:
                 date_label=row.date_label,
                 kind=row.kind,
             )
-            for row in rows
+            for row in in_order(session, models.SourceRow, *conditions)
         }
 
     @staticmethod

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from operator import attrgetter
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from knowledge import models, names
 from knowledge.db import session_scope
-from knowledge.query.base import QueryBase, grouped
+from knowledge.query.base import QueryBase, grouped, in_order
 from knowledge.types import Contact, CptsExample, Platform
 
 
@@ -31,7 +33,6 @@ class DirectoryQueries(QueryBase):
                 attrgetter("contact_id"),
                 attrgetter("structure_id"),
             )
-            statement = select(models.ContactRow).order_by(models.ContactRow.position)
             contacts = [
                 Contact(
                     name=row.name,
@@ -45,7 +46,7 @@ class DirectoryQueries(QueryBase):
                     structures=tuple(links.get(row.id, ())),
                     quote=row.quote,
                 )
-                for row in session.execute(statement).scalars()
+                for row in in_order(session, models.ContactRow)
             ]
         if sid is not None:
             contacts = [item for item in contacts if not item.structures or sid in item.structures]
@@ -57,21 +58,9 @@ class DirectoryQueries(QueryBase):
         code = self._department(department)
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            departments = grouped(
-                session,
-                select(models.PlatformDepartmentRow).order_by(models.PlatformDepartmentRow.position),
-                attrgetter("platform_id"),
-                attrgetter("department"),
+            rows, departments = self._covering(
+                session, models.PlatformRow, models.PlatformDepartmentRow, "platform_id", code
             )
-            statement = select(models.PlatformRow).order_by(models.PlatformRow.position)
-            if code is not None:
-                statement = statement.where(
-                    models.PlatformRow.id.in_(
-                        select(models.PlatformDepartmentRow.platform_id).where(
-                            models.PlatformDepartmentRow.department == code
-                        )
-                    )
-                )
             return [
                 Platform(
                     name=row.name,
@@ -82,7 +71,7 @@ class DirectoryQueries(QueryBase):
                     note=row.note,
                     quote=row.quote,
                 )
-                for row in session.execute(statement).scalars()
+                for row in rows
             ]
 
     def cpts_examples(self, department: str | None = None) -> list[CptsExample]:
@@ -90,11 +79,8 @@ class DirectoryQueries(QueryBase):
         code = self._department(department)
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            departments = grouped(
-                session,
-                select(models.CptsExampleDepartmentRow).order_by(models.CptsExampleDepartmentRow.position),
-                attrgetter("example_id"),
-                attrgetter("department"),
+            rows, departments = self._covering(
+                session, models.CptsExampleRow, models.CptsExampleDepartmentRow, "example_id", code
             )
             objectives = grouped(
                 session,
@@ -102,15 +88,6 @@ class DirectoryQueries(QueryBase):
                 attrgetter("example_id"),
                 attrgetter("text"),
             )
-            statement = select(models.CptsExampleRow).order_by(models.CptsExampleRow.position)
-            if code is not None:
-                statement = statement.where(
-                    models.CptsExampleRow.id.in_(
-                        select(models.CptsExampleDepartmentRow.example_id).where(
-                            models.CptsExampleDepartmentRow.department == code
-                        )
-                    )
-                )
             return [
                 CptsExample(
                     name=row.name,
@@ -123,8 +100,24 @@ class DirectoryQueries(QueryBase):
                     note=row.note,
                     quote=row.quote,
                 )
-                for row in session.execute(statement).scalars()
+                for row in rows
             ]
+
+    @staticmethod
+    def _covering(
+        session: Session, model: type[Any], link: type[Any], owner: str, code: str | None
+    ) -> tuple[list[Any], dict[int, list[str]]]:
+        """Rows of `model` in data order (with a département code, those covering it) and the
+        départements of each, read from `link`, whose `owner` column holds the row's id."""
+        departments = grouped(
+            session, select(link).order_by(link.position), attrgetter(owner), attrgetter("department")
+        )
+        covering = (
+            []
+            if code is None
+            else [model.id.in_(select(getattr(link, owner)).where(link.department == code))]
+        )
+        return in_order(session, model, *covering), departments
 
     @staticmethod
     def _department(department: str | None) -> str | None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Any, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge import models, names
 from knowledge.db import session_scope
-from knowledge.query.base import QueryBase
+from knowledge.query.base import QueryBase, in_order
 from knowledge.types import GlossaryEntry, LegalForm, MedicoSocialStructure, Source
+
+T = TypeVar("T")
 
 
 class ReferenceQueries(QueryBase):
@@ -48,14 +53,8 @@ class ReferenceQueries(QueryBase):
 
     def _glossary_entry(self, session: Session, glossary_id: int) -> GlossaryEntry:
         row = session.get(models.GlossaryRow, glossary_id)
-        citations = (
-            session.execute(
-                select(models.GlossaryCitationRow)
-                .where(models.GlossaryCitationRow.glossary_id == glossary_id)
-                .order_by(models.GlossaryCitationRow.position)
-            )
-            .scalars()
-            .all()
+        citations = in_order(
+            session, models.GlossaryCitationRow, models.GlossaryCitationRow.glossary_id == glossary_id
         )
         aliases = (
             session.execute(
@@ -83,10 +82,9 @@ class ReferenceQueries(QueryBase):
     def legal_forms(self) -> list[LegalForm]:
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            rows = session.execute(
-                select(models.LegalFormRow).order_by(models.LegalFormRow.position)
-            ).scalars()
-            return [self._legal_form(row, sources) for row in rows]
+            return [
+                self._table_row(LegalForm, row, sources) for row in in_order(session, models.LegalFormRow)
+            ]
 
     def legal_form(self, form_id: str) -> LegalForm | None:
         """A legal form by id or acronym ("sisa", "SISA", "association loi 1901")."""
@@ -110,47 +108,18 @@ class ReferenceQueries(QueryBase):
             row = session.get(models.LegalFormRow, found) if found is not None else None
             if row is None:
                 return None
-            return self._legal_form(row, self._sources(session, [row.source_file]))
+            return self._table_row(LegalForm, row, self._sources(session, [row.source_file]))
 
     @staticmethod
-    def _legal_form(row: models.LegalFormRow, sources: dict[str, Source]) -> LegalForm:
-        return LegalForm(
-            id=row.id,
-            acronym=row.acronym,
-            name=row.name,
-            professionals=row.professionals,
-            cpts_membership=row.cpts_membership,
-            purpose=row.purpose,
-            minimum_partners=row.minimum_partners,
-            contributions=row.contributions,
-            liability=row.liability,
-            summary=row.summary,
-            quote=row.quote,
-            source=sources[row.source_file],
-        )
+    def _table_row(kind: type[T], row: Any, sources: dict[str, Source]) -> T:
+        """A row of a document's table as `kind`: each field is the column of that name, but the source."""
+        values = {item.name: getattr(row, item.name) for item in fields(kind) if item.name != "source"}
+        return kind(**values, source=sources[row.source_file])
 
     def medico_social(self) -> list[MedicoSocialStructure]:
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            rows = session.execute(
-                select(models.MedicoSocialRow).order_by(models.MedicoSocialRow.position)
-            ).scalars()
             return [
-                MedicoSocialStructure(
-                    id=row.id,
-                    acronym=row.acronym,
-                    name=row.name,
-                    objective=row.objective,
-                    services=row.services,
-                    nursing_care=row.nursing_care,
-                    practice=row.practice,
-                    status=row.status,
-                    funding=row.funding,
-                    ars_approval=row.ars_approval,
-                    inclusion_criteria=row.inclusion_criteria,
-                    summary=row.summary,
-                    quote=row.quote,
-                    source=sources[row.source_file],
-                )
-                for row in rows
+                self._table_row(MedicoSocialStructure, row, sources)
+                for row in in_order(session, models.MedicoSocialRow)
             ]

@@ -11,7 +11,7 @@ from sqlalchemy.sql import Select
 
 from knowledge import models, topics
 from knowledge.db import session_scope
-from knowledge.query.base import QueryBase, grouped
+from knowledge.query.base import QueryBase, grouped, in_order
 from knowledge.types import Comparison, ComparisonRow, Fact, Funding, Procedure, Source, Structure
 
 
@@ -99,10 +99,9 @@ class StructureQueries(QueryBase):
         """Every fact of every structure and topic (general ones included), data-file order."""
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            statement = select(models.FactRow).order_by(models.FactRow.position)
             return [
                 Fact(row.structure_id, row.topic, row.text, row.quote, sources[row.source_file])
-                for row in session.execute(statement).scalars()
+                for row in in_order(session, models.FactRow)
             ]
 
     def all_funding(self) -> list[Funding]:
@@ -142,11 +141,6 @@ class StructureQueries(QueryBase):
 
     @staticmethod
     def _funding(session: Session, sources: dict[str, Source], structure_id: str) -> list[Funding]:
-        statement = (
-            select(models.FundingRow)
-            .where(models.FundingRow.structure_id == structure_id)
-            .order_by(models.FundingRow.position)
-        )
         return [
             Funding(
                 structure=row.structure_id,
@@ -161,7 +155,7 @@ class StructureQueries(QueryBase):
                 quote=row.quote,
                 source=sources[row.source_file],
             )
-            for row in session.execute(statement).scalars()
+            for row in in_order(session, models.FundingRow, models.FundingRow.structure_id == structure_id)
         ]
 
     def funding(self, structure_id: str, region: str | None = None) -> list[Funding]:
@@ -183,15 +177,7 @@ class StructureQueries(QueryBase):
             return []
         with session_scope(self.engine) as session:
             sources = self._sources(session)
-            procedures = (
-                session.execute(
-                    select(models.ProcedureRow)
-                    .where(models.ProcedureRow.structure_id == sid)
-                    .order_by(models.ProcedureRow.position)
-                )
-                .scalars()
-                .all()
-            )
+            procedures = in_order(session, models.ProcedureRow, models.ProcedureRow.structure_id == sid)
             steps = grouped(
                 session,
                 select(models.ProcedureStepRow)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from knowledge import names, topics
+from knowledge import names, schema, topics
 from knowledge.loader import DEFAULT_DATA_DIR, Dataset, read_data
 from knowledge.provenance import missing_numbers, normalise, quote_problems, quote_segments
 from knowledge.query import KnowledgeBase
@@ -36,26 +36,9 @@ DISPLAYED = {
     "funding": ("label", "funder", "conditions", "text", "amount_min", "amount_max", "amount_avg"),
     "procedures": ("title", "steps"),
     "contacts": ("phone", "address"),
-    "legal_forms": (
-        "professionals",
-        "cpts_membership",
-        "purpose",
-        "minimum_partners",
-        "contributions",
-        "liability",
-        "summary",
-    ),
-    "medico_social": (
-        "objective",
-        "services",
-        "nursing_care",
-        "practice",
-        "status",
-        "funding",
-        "ars_approval",
-        "inclusion_criteria",
-        "summary",
-    ),
+    # Every cell of the tables is shown: the schema lists them once.
+    "legal_forms": schema.LegalForm.cells(),
+    "medico_social": schema.MedicoSocial.cells(),
     "platforms": ("name", "territory", "phone", "note"),
     "cpts_examples": ("name", "initiative", "objectives", "population", "population_text", "note"),
     "glossary": (),

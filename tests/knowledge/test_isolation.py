@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import knowledge
+from tests.isolation import forbidden_imports, forbidden_modules_loaded
 
 PACKAGE = Path(knowledge.__file__).parent
 FORBIDDEN = ("bot", "actions", "rasa", "rasa_sdk")
 
 
-def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
-
-
 def test_no_forbidden_import_in_the_source() -> None:
-    files = sorted(PACKAGE.glob("*.py"))
-    assert len(files) >= 10
-    for path in files:
-        roots = {name.split(".")[0] for name in imported_modules(path)}
-        assert not roots & set(FORBIDDEN), (path.name, roots & set(FORBIDDEN))
+    assert forbidden_imports(PACKAGE, FORBIDDEN, at_least=10) == {}
 
 
 def test_importing_the_package_loads_none_of_them() -> None:
     """A fresh interpreter imports every module and checks what ended up in sys.modules."""
-    modules = sorted(f"knowledge.{path.stem}" for path in PACKAGE.glob("*.py") if path.stem != "__init__")
-    code = (
-        f"import importlib, sys\nfor name in {modules!r}: importlib.import_module(name)\n"
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PACKAGE.parent,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert result.stdout.strip() == "[]"
+    assert forbidden_modules_loaded(PACKAGE, FORBIDDEN, timeout=120) == []
