@@ -84,6 +84,8 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
         except subprocess.TimeoutExpired:
             process.kill()
             raise
+        finally:
+            process.stdout.close()
     assert process.returncode == 0
     time.sleep(0.5)
     assert processes_with_marker(marker) == []
