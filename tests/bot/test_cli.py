@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -56,6 +57,7 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
         text=True,
     )
     output: list[str] = []
+    drain: threading.Thread | None = None
     try:
         deadline = time.monotonic() + 300
         assert process.stdout is not None
@@ -67,6 +69,10 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
             if "Ctrl-C pour arrêter" in line:  # the last line of the ready message
                 break
         assert any("Assistant prêt" in line for line in output), "".join(output)
+        # Keep reading, as a terminal does: the three processes write to this pipe, and once
+        # its 64 KiB buffer is full every writer blocks, `bot run` included, and could not stop.
+        drain = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
+        drain.start()
         assert any(f"http://127.0.0.1:{web_port}/" in line for line in output)
 
         request = urllib.request.Request(
@@ -79,14 +85,20 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
         assert replies and replies[0]["text"].startswith("Bonjour"), replies
     finally:
         process.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
         try:
             process.wait(60)
         except subprocess.TimeoutExpired:
             process.kill()
             raise
         finally:
+            if drain is not None:
+                drain.join(5)
             process.stdout.close()
-    assert process.returncode == 0
+    assert process.returncode == 0, "".join(output[-40:])
+    stopping_seconds = time.monotonic() - interrupted
+    # Ctrl-C stops everything within 10 s (Stack.stop waits 7 s for a clean exit, then kills).
+    assert stopping_seconds < 10, (stopping_seconds, "".join(output[-40:]))
     time.sleep(0.5)
     assert processes_with_marker(marker) == []
 
