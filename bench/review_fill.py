@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.redaction import redact_event
 from bot.review import schema
-from bot.review.facts import day_of, summarise, turn_row
+from bot.review.facts import conversation_row, summarise, turn_row
 
 DAY = 86_400.0
 CHANNELS = ["socketio"] * 6 + ["rest"] * 2 + ["facebook", "botframework"]
@@ -153,21 +153,7 @@ def fill(engine: sa.engine.Engine, count: int, now: float, span_days: int, batch
                     }
                 )
             delta = summarise(sender_id, events)
-            conv_rows.append(
-                {
-                    "sender_id": sender_id,
-                    "channel": delta.channel,
-                    "started_at": delta.started_at,
-                    "started_day": day_of(delta.started_at),
-                    "last_event_at": delta.last_event_at,
-                    "turns": len(delta.turns),
-                    "fallback": delta.fallback,
-                    "min_confidence": delta.min_confidence,
-                    "handoff": delta.handoff,
-                    "eligibility_done": delta.eligibility_done,
-                    "status": rng.choice(["new", "new", "new", "reviewed", "later"]),
-                }
-            )
+            conv_rows.append(conversation_row(delta, rng.choice(["new", "new", "new", "reviewed", "later"])))
             turn_rows += [turn_row(sender_id, turn) for turn in delta.turns]
             structure_rows += [{"structure": s, "sender_id": sender_id} for s in sorted(delta.structures)]
             outcome_rows += [

@@ -200,6 +200,23 @@ def summarise(sender_id: str, events: Iterable[dict[str, Any]]) -> ConversationD
     return delta
 
 
+def conversation_row(delta: ConversationDelta, status: str = "new") -> dict[str, Any]:
+    """The conversations-table row of a conversation seen for the first time."""
+    return {
+        "sender_id": delta.sender_id,
+        "channel": delta.channel,
+        "started_at": delta.started_at,
+        "started_day": day_of(delta.started_at),
+        "last_event_at": delta.last_event_at,
+        "turns": len(delta.turns),
+        "fallback": delta.fallback,
+        "min_confidence": delta.min_confidence,
+        "handoff": delta.handoff,
+        "eligibility_done": delta.eligibility_done,
+        "status": status,
+    }
+
+
 def turn_row(sender_id: str, turn: TurnFacts) -> dict[str, Any]:
     search = normalise(turn.text)
     return {
@@ -250,20 +267,7 @@ def record(connection: Connection, delta: ConversationDelta) -> None:
             ),
         }
 
-    row = {
-        "sender_id": delta.sender_id,
-        "channel": delta.channel,
-        "started_at": delta.started_at,
-        "started_day": day_of(delta.started_at),
-        "last_event_at": delta.last_event_at,
-        "turns": len(delta.turns),
-        "fallback": delta.fallback,
-        "min_confidence": delta.min_confidence,
-        "handoff": delta.handoff,
-        "eligibility_done": delta.eligibility_done,
-        "status": "new",
-    }
-    upsert(connection, table, [row], ["sender_id"], merge)
+    upsert(connection, table, [conversation_row(delta)], ["sender_id"], merge)
     if delta.fallback_on_stored_turn:
         last_turn = (
             sa.select(sa.func.max(schema.turns.c.id))
