@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import jwt
 import pytest
+import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -24,7 +25,6 @@ from bot.channels.botframework_auth import (
     SigningKey,
     bearer_token,
     check_activity,
-    check_times,
     decode_token,
     parse_jwks,
     token_key_id,
@@ -151,30 +151,34 @@ def test_decode_token_accepts_small_clock_skew(trusted_key: KeyPair) -> None:
         decode_token(token, signing_key(trusted_key), app_id=APP_ID, leeway=60)
 
 
-@pytest.mark.parametrize(
-    ("claims", "now", "ok"),
-    [
-        ({"exp": 1000}, 1000 + 299, True),
-        ({"exp": 1000}, 1000 + 301, False),
-        ({"exp": 5000, "nbf": 1000}, 1000 - 299, True),
-        ({"exp": 5000, "nbf": 1000}, 1000 - 301, False),
-        ({"exp": "demain"}, 0, False),
-    ],
-)
-def test_check_times_boundaries(claims: dict[str, Any], now: float, ok: bool) -> None:
-    if ok:
-        check_times(claims, now=now)
-    else:
-        with pytest.raises(AuthError):
-            check_times(claims, now=now)
-
-
-def test_decode_token_with_pinned_clock(trusted_key: KeyPair) -> None:
+@pytest.mark.parametrize(("offset", "ok"), [(299, True), (301, False)])
+def test_expiry_allows_five_minutes_of_clock_skew(trusted_key: KeyPair, offset: int, ok: bool) -> None:
     token = make_token(trusted_key, service_url=SERVICE_URL, expires_in=600)
-    claims = jwt.decode(token, options={"verify_signature": False})
-    decode_token(token, signing_key(trusted_key), app_id=APP_ID, now=claims["exp"] + 299)
-    with pytest.raises(AuthError, match="expiré"):
-        decode_token(token, signing_key(trusted_key), app_id=APP_ID, now=claims["exp"] + 301)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    with time_machine.travel(expires + offset, tick=False):
+        if ok:
+            decode_token(token, signing_key(trusted_key), app_id=APP_ID)
+        else:
+            with pytest.raises(AuthError, match="expiré"):
+                decode_token(token, signing_key(trusted_key), app_id=APP_ID)
+
+
+@pytest.mark.parametrize(("offset", "ok"), [(-299, True), (-301, False)])
+def test_not_before_allows_five_minutes_of_clock_skew(trusted_key: KeyPair, offset: int, ok: bool) -> None:
+    token = make_token(trusted_key, service_url=SERVICE_URL)
+    not_before = jwt.decode(token, options={"verify_signature": False})["nbf"]
+    with time_machine.travel(not_before + offset, tick=False):
+        if ok:
+            decode_token(token, signing_key(trusted_key), app_id=APP_ID)
+        else:
+            with pytest.raises(AuthError, match="pas encore valide"):
+                decode_token(token, signing_key(trusted_key), app_id=APP_ID)
+
+
+def test_dates_that_are_not_numbers_are_refused(trusted_key: KeyPair) -> None:
+    token = make_token(trusted_key, service_url=SERVICE_URL, extra={"exp": "demain"})
+    with pytest.raises(AuthError, match="jeton invalide"):
+        decode_token(token, signing_key(trusted_key), app_id=APP_ID)
 
 
 # --- binding to the activity -------------------------------------------------------------
