@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import signal
 import subprocess
@@ -46,6 +47,12 @@ def run(_: argparse.Namespace) -> int:
         stopping = True
 
     signal.signal(signal.SIGTERM, request_stop)
+    # Python turns SIGINT into KeyboardInterrupt only if it was not ignored when the process
+    # started; a command launched from a background job or some CI runners inherits it ignored,
+    # and Ctrl-C (or the test that sends SIGINT) would then do nothing.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # `kill -USR1 <pid>` prints where every thread is, should stopping ever hang.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         stack.start()
         print(

@@ -89,8 +89,12 @@ def test_run_answers_bonjour_and_ctrl_c_stops_every_process(tmp_path: Path, mode
         try:
             process.wait(60)
         except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)  # bot run prints its threads' stacks (faulthandler)
+            time.sleep(2)
             process.kill()
-            raise
+            if drain is not None:
+                drain.join(5)
+            pytest.fail("bot run ne s'est pas arrêté en 60 s :\n" + "".join(output[-80:]))
         finally:
             if drain is not None:
                 drain.join(5)
