@@ -174,15 +174,20 @@ def _run_training(command: list[str], root: Path, env: dict[str, str], log: Path
     ) as process:
         assert process.stdout is not None
         pending = b""
-        while chunk := process.stdout.read1(65536):
-            sink.write(chunk)
-            sink.flush()  # the log is read while training runs (and after a crash)
-            # A progress bar ends its frames with "\r", a log line with "\n".
-            *frames, pending = re.split(rb"[\r\n]", pending + chunk)
-            for frame in frames:
-                message = progress.feed(frame.decode("utf-8", "replace"))
-                if message and not quiet:
-                    print(message, flush=True)
+        try:
+            while chunk := process.stdout.read1(65536):
+                sink.write(chunk)
+                sink.flush()  # the log is read while training runs (and after a crash)
+                # A progress bar ends its frames with "\r", a log line with "\n".
+                *frames, pending = re.split(rb"[\r\n]", pending + chunk)
+                for frame in frames:
+                    message = progress.feed(frame.decode("utf-8", "replace"))
+                    if message and not quiet:
+                        print(message, flush=True)
+        except BaseException:
+            # Ctrl-C (or any error here) stops the training too, as subprocess.run would.
+            process.kill()
+            raise
         returncode = process.wait()
     if not quiet and returncode == 0:
         print(f"Modèle entraîné en {progress.elapsed()} (journal : {log}).", flush=True)
