@@ -78,6 +78,7 @@ def check_private_names() -> None:
     from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
     from rasa.utils.tensorflow.models import RasaModel
 
+    rasa_load_source = inspect.getsource(_rasa_model_load(RasaModel))
     missing = [
         label
         for label, present in (
@@ -97,8 +98,7 @@ def check_private_names() -> None:
             ),
             (
                 "RasaModel.load fitting one batch before load_weights",
-                "model.fit(" in inspect.getsource(_rasa_model_load(RasaModel))
-                and "model.load_weights(" in inspect.getsource(_rasa_model_load(RasaModel)),
+                "model.fit(" in rasa_load_source and "model.load_weights(" in rasa_load_source,
             ),
             ("SQLTrackerStore._event_query", hasattr(SQLTrackerStore, "_event_query")),
             ("SQLTrackerStore._additional_events", hasattr(SQLTrackerStore, "_additional_events")),
